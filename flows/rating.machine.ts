@@ -1,0 +1,429 @@
+/**
+ * The satisfaction-rating dialogue (R8): which service to rate (a given case, the person's served /
+ * resolved cases not yet rated, or the service in general), a score from 1 to 5 however it is typed
+ * (digits in either script, stars, faces, words), an optional comment, then a rating record. A low
+ * score tells the person an officer will follow up; the engine alerts the officer from the effect.
+ */
+import { assign, enqueueActions, fromPromise, setup } from 'xstate';
+import { normalizeArabic, stripInvisible, toLatinDigits } from '../src/domain/arabic.js';
+import type { Profile } from '../src/domain/profile.js';
+import { normalizeReference } from '../src/domain/reference.js';
+import { validateText } from '../src/domain/validators.js';
+import type {
+  BaseFlowInput,
+  CaseSummary,
+  Choice,
+  FlowEmitted,
+  FlowEvent,
+  FlowOutput,
+  LocalText,
+  Reply,
+  UserInput,
+} from './types.js';
+
+/** Version of the rating dialogue; bump when a persisted snapshot would no longer fit. */
+export const ratingFlowVersion = 1;
+
+/** What is being rated: a request or a complaint, by reference. */
+export interface RatingTarget {
+  kind: 'request' | 'complaint';
+  ref: string;
+}
+
+/** Input of the rating dialogue. */
+export interface RatingInput extends BaseFlowInput {
+  /** Set when started from a rating prompt or from "my requests". */
+  target?: RatingTarget;
+  questions: Profile['rating']['questions'];
+}
+
+/** A case the person may rate, as offered in a list. */
+interface Candidate extends RatingTarget {
+  title: LocalText;
+}
+
+/** What the rating dialogue remembers between turns (persisted, JSON only). */
+export interface RatingContext {
+  beneficiaryId: string;
+  /** The (first) rating question of the profile. */
+  question: LocalText | null;
+  target: RatingTarget | null;
+  targetTitle: LocalText | null;
+  candidates: Candidate[];
+  score: number | null;
+}
+
+/** Statuses after which a case can be rated (R8: post-service rating). */
+const RATEABLE_STATUSES = new Set(['served', 'resolved', 'closed']);
+/** A list message holds at most ten rows on WhatsApp. */
+const MAX_CANDIDATES = 10;
+const COMMENT = { maxLength: 1000 } as const;
+const LOW_SCORE = 2;
+
+const FACES: Record<string, number> = {
+  '😡': 1,
+  '😠': 1,
+  '🤬': 1,
+  '😭': 1,
+  '😞': 2,
+  '🙁': 2,
+  '☹': 2,
+  '😕': 2,
+  '😟': 2,
+  '👎': 2,
+  '😐': 3,
+  '😑': 3,
+  '😶': 3,
+  '🙂': 4,
+  '😊': 4,
+  '👍': 4,
+  '😍': 5,
+  '😀': 5,
+  '😃': 5,
+  '😄': 5,
+  '😁': 5,
+  '🤩': 5,
+  '🥰': 5,
+  '👌': 5,
+};
+
+/** Words people answer with, normalised (normalizeArabic); longer phrases are checked first. */
+const WORDS: [string, number][] = (
+  [
+    ['ممتاز', 5],
+    ['ممتازه', 5],
+    ['ممتاز جدا', 5],
+    ['رائع', 5],
+    ['رائعه', 5],
+    ['خمس نجوم', 5],
+    ['excellent', 5],
+    ['great', 5],
+    ['perfect', 5],
+    ['جيد جدا', 4],
+    ['جيده جدا', 4],
+    ['very good', 4],
+    ['جيد', 3],
+    ['جيده', 3],
+    ['مقبول', 3],
+    ['متوسط', 3],
+    ['عادي', 3],
+    ['good', 3],
+    ['ok', 3],
+    ['okay', 3],
+    ['average', 3],
+    ['سيء جدا', 1],
+    ['سيئ جدا', 1],
+    ['سيء للغايه', 1],
+    ['very bad', 1],
+    ['terrible', 1],
+    ['awful', 1],
+    ['سيء', 2],
+    ['سيئ', 2],
+    ['سيئه', 2],
+    ['ضعيف', 2],
+    ['ضعيفه', 2],
+    ['bad', 2],
+    ['poor', 2],
+  ] as [string, number][]
+).map(([w, n]) => [normalizeArabic(w), n]);
+
+const STAR = /[⭐★🌟]/gu;
+
+/**
+ * Reads a score from 1 to 5: a choice '1'..'5', a digit in ASCII or Arabic-Indic ('٥'), '4/5',
+ * a string of stars ('⭐⭐⭐⭐', '★★★'), a face (😡 1 … 😍 5) or a word ('ممتاز' 5, 'جيد جدا' 4,
+ * 'جيد' 3, 'سيء' 2, 'سيء جدا' 1). Anything else is null.
+ */
+export function readScore(input: UserInput): number | null {
+  if (input.kind === 'choice') return /^[1-5]$/.test(input.id) ? Number(input.id) : null;
+  if (input.kind !== 'text') return null;
+  // Variation selectors and skin tones do not change the meaning of an emoji.
+  const text = toLatinDigits(stripInvisible(input.text))
+    .replace(/[\uFE0E\uFE0F\u{1F3FB}-\u{1F3FF}]/gu, '')
+    .trim();
+  if (text === '') return null;
+  const digit = /^([1-5])(\s*(\/|من|of|out of)\s*5)?$/i.exec(text);
+  if (digit) return Number(digit[1]);
+  const stars = text.replace(/\s+/g, '');
+  if (stars.replace(STAR, '') === '') {
+    const n = stars.match(STAR)?.length ?? 0;
+    return n >= 1 && n <= 5 ? n : null;
+  }
+  const faces = [...text.replace(/\s+/g, '')];
+  const face = faces[0] !== undefined ? FACES[faces[0]] : undefined;
+  if (face !== undefined && faces.every((f) => f === faces[0])) return face;
+  const words = normalizeArabic(text);
+  return WORDS.find(([w]) => w === words)?.[1] ?? null;
+}
+
+/** An optional comment (up to 1000 characters): the text, undefined when skipped, or the problem. */
+export function readComment(input: UserInput): { ok: true; value: string | undefined } | { ok: false; reply: Reply } {
+  if (input.kind === 'choice')
+    return input.id === 'skip' ? { ok: true, value: undefined } : { ok: false, reply: { key: 'common:chooseFromList' } };
+  if (input.kind !== 'text') return { ok: false, reply: { key: 'rating:comment.textOnly' } };
+  const v = validateText(input.text, COMMENT);
+  return v.ok ? { ok: true, value: v.value } : { ok: false, reply: { key: v.error, params: v.params } };
+}
+
+/** The candidate a choice 'case:<ref>' (or a typed reference) picks. */
+function readCandidate(input: UserInput, candidates: Candidate[]): Candidate | null {
+  if (input.kind === 'choice') return candidates.find((c) => `case:${c.ref}` === input.id) ?? null;
+  if (input.kind !== 'text') return null;
+  const ref = normalizeReference(input.text);
+  return ref === null ? null : (candidates.find((c) => c.ref === ref) ?? null);
+}
+
+function inputOf(event: FlowEvent): UserInput | null {
+  return event.type === 'user.message' ? event.input : null;
+}
+
+function isChoice(event: FlowEvent, id: string): boolean {
+  const input = inputOf(event);
+  return input?.kind === 'choice' && input.id === id;
+}
+
+function rateable(cases: CaseSummary[]): Candidate[] {
+  return cases
+    .filter((c) => RATEABLE_STATUSES.has(c.status) && !c.rated)
+    .slice(0, MAX_CANDIDATES)
+    .map((c) => ({ kind: c.kind, ref: c.ref, title: c.title }));
+}
+
+function scoreChoices(): Choice[] {
+  // In order 1..5: the engine maps a typed number to the choice at that position.
+  return [1, 2, 3, 4, 5].map((n) => ({
+    id: String(n),
+    key: `rating:score.options.${n}`,
+    params: { stars: '⭐'.repeat(n), score: n },
+  }));
+}
+
+/** The rating dialogue machine (R8). */
+export const ratingMachine = setup({
+  types: {
+    context: {} as RatingContext,
+    input: {} as RatingInput,
+    events: {} as FlowEvent,
+    emitted: {} as FlowEmitted,
+    output: {} as FlowOutput,
+  },
+  actors: {
+    listCases: fromPromise<CaseSummary[], { beneficiaryId: string }>(async () => {
+      throw new Error('provided by the engine');
+    }),
+    getCase: fromPromise<CaseSummary | null, { beneficiaryId: string; ref: string }>(async () => {
+      throw new Error('provided by the engine');
+    }),
+  },
+  actions: {
+    reply: enqueueActions(({ enqueue }, params: Reply) => {
+      enqueue.emit({ type: 'reply', ...params });
+    }),
+    askGeneral: enqueueActions(({ enqueue }) => {
+      enqueue.emit({
+        type: 'reply',
+        key: 'rating:general.question',
+        choices: [
+          { id: 'general', key: 'rating:general.rate' },
+          { id: 'menu', key: 'rating:general.menu' },
+        ],
+      });
+    }),
+    askCase: enqueueActions(({ context, enqueue }) => {
+      enqueue.emit({
+        type: 'reply',
+        key: 'rating:pick.question',
+        choices: context.candidates.map((c) => ({
+          id: `case:${c.ref}`,
+          key: 'rating:pick.option',
+          params: { title: c.title, ref: c.ref },
+        })),
+      });
+    }),
+    askScore: enqueueActions(({ context, enqueue }) => {
+      const params: Record<string, string | LocalText> = {};
+      let key = 'rating:score.questionDefault';
+      if (context.question) {
+        params.question = context.question;
+        key = 'rating:score.questionGeneral';
+        if (context.target) {
+          params.ref = context.target.ref;
+          params.title = context.targetTitle ?? context.target.ref;
+          key = 'rating:score.questionCase';
+        }
+      }
+      enqueue.emit({ type: 'reply', key, params, choices: scoreChoices() });
+    }),
+    askComment: enqueueActions(({ context, enqueue }) => {
+      const low = context.score !== null && context.score <= LOW_SCORE;
+      enqueue.emit({
+        type: 'reply',
+        key: low ? 'rating:comment.questionLow' : 'rating:comment.question',
+        params: { max: COMMENT.maxLength },
+        choices: [{ id: 'skip', key: 'rating:comment.skip' }],
+      });
+    }),
+    setCandidates: assign((_, params: { cases: CaseSummary[] }) => ({ candidates: rateable(params.cases) })),
+    setOnlyCandidate: assign(({ context }) => {
+      const c = context.candidates[0];
+      return c ? { target: { kind: c.kind, ref: c.ref }, targetTitle: c.title } : {};
+    }),
+    setTitle: assign((_, params: { found: CaseSummary | null }) => ({ targetTitle: params.found?.title ?? null })),
+    pickCandidate: assign(({ context, event }) => {
+      const input = inputOf(event);
+      const c = input ? readCandidate(input, context.candidates) : null;
+      return c ? { target: { kind: c.kind, ref: c.ref }, targetTitle: c.title } : {};
+    }),
+    generalTarget: assign({ target: null, targetTitle: null }),
+    saveScore: assign(({ event }) => {
+      const input = inputOf(event);
+      return { score: input ? readScore(input) : null };
+    }),
+    /** R8: one rating record; the engine alerts the officer on a low score. */
+    submit: enqueueActions(({ context, event, enqueue }) => {
+      const input = inputOf(event);
+      const comment = input ? readComment(input) : null;
+      if (event.type !== 'user.message' || !comment?.ok || context.score === null) return;
+      enqueue.emit({
+        type: 'effect',
+        effect: {
+          kind: 'rating.create',
+          target: context.target,
+          score: context.score,
+          ...(comment.value !== undefined ? { comment: comment.value } : {}),
+          at: event.at,
+        },
+      });
+      enqueue.emit({ type: 'reply', key: 'rating:thanks', params: { score: context.score, stars: '⭐'.repeat(context.score) } });
+      if (context.score <= LOW_SCORE) enqueue.emit({ type: 'reply', key: 'rating:followUp' });
+    }),
+  },
+  guards: {
+    hasTarget: ({ context }) => context.target !== null,
+    isCandidate: ({ context, event }) => {
+      const input = inputOf(event);
+      return input !== null && readCandidate(input, context.candidates) !== null;
+    },
+    isScore: ({ event }) => {
+      const input = inputOf(event);
+      return input !== null && readScore(input) !== null;
+    },
+    isComment: ({ event }) => {
+      const input = inputOf(event);
+      return input !== null && readComment(input).ok;
+    },
+  },
+}).createMachine({
+  id: 'rating',
+  context: ({ input }) => ({
+    beneficiaryId: input.beneficiaryId,
+    question: input.questions[0]?.text ?? null,
+    target: input.target ? { kind: input.target.kind, ref: input.target.ref } : null,
+    targetTitle: null,
+    candidates: [],
+    score: null,
+  }),
+  initial: 'start',
+  output: { next: 'menu' },
+  states: {
+    start: {
+      always: [{ guard: 'hasTarget', target: 'checkingTarget' }, { target: 'loadingCases' }],
+    },
+    checkingTarget: {
+      invoke: {
+        src: 'getCase',
+        input: ({ context }) => ({ beneficiaryId: context.beneficiaryId, ref: context.target?.ref ?? '' }),
+        onDone: [
+          // R8: once per service.
+          {
+            guard: ({ event }) => event.output?.rated === true,
+            target: 'done',
+            actions: { type: 'reply', params: { key: 'rating:alreadyRated' } },
+          },
+          // Unknown or someone else's reference: offer what this person can rate instead.
+          {
+            guard: ({ event }) => event.output === null || event.output === undefined,
+            target: 'loadingCases',
+            actions: [assign({ target: null }), { type: 'reply', params: { key: 'rating:notFound' } }],
+          },
+          { target: 'score', actions: { type: 'setTitle', params: ({ event }) => ({ found: event.output }) } },
+        ],
+        onError: { target: 'done', actions: { type: 'reply', params: { key: 'rating:unavailable' } } },
+      },
+      on: { 'user.message': { actions: { type: 'reply', params: { key: 'rating:wait' } } } },
+    },
+    loadingCases: {
+      invoke: {
+        src: 'listCases',
+        input: ({ context }) => ({ beneficiaryId: context.beneficiaryId }),
+        onDone: { target: 'route', actions: { type: 'setCandidates', params: ({ event }) => ({ cases: event.output ?? [] }) } },
+        // The list cannot be read now: the service can still be rated in general.
+        onError: { target: 'general', actions: { type: 'reply', params: { key: 'rating:unavailableList' } } },
+      },
+      on: { 'user.message': { actions: { type: 'reply', params: { key: 'rating:wait' } } } },
+    },
+    route: {
+      always: [
+        {
+          guard: ({ context }) => context.candidates.length === 0,
+          target: 'general',
+          actions: { type: 'reply', params: { key: 'rating:none' } },
+        },
+        { guard: ({ context }) => context.candidates.length === 1, target: 'score', actions: 'setOnlyCandidate' },
+        { target: 'pickCase' },
+      ],
+    },
+    general: {
+      entry: 'askGeneral',
+      on: {
+        'flow.reprompt': { target: 'general', reenter: true },
+        'user.message': [
+          { guard: ({ event }) => isChoice(event, 'general'), target: 'score', actions: 'generalTarget' },
+          { guard: ({ event }) => isChoice(event, 'menu'), target: 'done' },
+          { target: 'general', reenter: true, actions: { type: 'reply', params: { key: 'common:chooseFromList' } } },
+        ],
+      },
+    },
+    pickCase: {
+      entry: 'askCase',
+      on: {
+        'flow.reprompt': { target: 'pickCase', reenter: true },
+        'user.message': [
+          { guard: 'isCandidate', target: 'score', actions: 'pickCandidate' },
+          { target: 'pickCase', reenter: true, actions: { type: 'reply', params: { key: 'common:chooseFromList' } } },
+        ],
+      },
+    },
+    score: {
+      entry: 'askScore',
+      on: {
+        'flow.reprompt': { target: 'score', reenter: true },
+        'user.message': [
+          { guard: 'isScore', target: 'comment', actions: 'saveScore' },
+          { target: 'score', reenter: true, actions: { type: 'reply', params: { key: 'rating:score.invalid' } } },
+        ],
+      },
+    },
+    comment: {
+      entry: 'askComment',
+      on: {
+        'flow.reprompt': { target: 'comment', reenter: true },
+        'user.message': [
+          { guard: 'isComment', target: 'done', actions: 'submit' },
+          {
+            target: 'comment',
+            reenter: true,
+            actions: {
+              type: 'reply',
+              params: ({ event }) => {
+                const r = readComment(event.input);
+                return r.ok ? { key: 'common:chooseFromList' } : r.reply;
+              },
+            },
+          },
+        ],
+      },
+    },
+    done: { type: 'final' },
+  },
+});

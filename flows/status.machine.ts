@@ -1,0 +1,438 @@
+/**
+ * The "my requests" dialogue (R3h): the person's own requests and complaints, one case in detail
+ * (status, committee, dates in Gregorian and Hijri, decision note, history), supplying missing
+ * information when the committee asked for it, and rating a served case (R8).
+ */
+import { and, assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
+import { stripInvisible } from '../src/domain/arabic.js';
+import { formatDate } from '../src/domain/calendar.js';
+import { normalizeReference } from '../src/domain/reference.js';
+import type {
+  BaseFlowInput,
+  CaseSummary,
+  Choice,
+  FlowEmitted,
+  FlowEvent,
+  FlowOutput,
+  Lang,
+  LocalText,
+  ReplyParams,
+  UserInput,
+} from './types.js';
+
+/** Version of the status dialogue; bump when a persisted snapshot would no longer fit. */
+export const statusFlowVersion = 1;
+
+/** Input of the status dialogue. */
+export interface StatusInput extends BaseFlowInput {
+  /** A reference the person already gave (any form; normalised here). Without it, the list is shown. */
+  ref?: string;
+  /** Timezone for displayed dates; the product default (Asia/Riyadh) when absent. */
+  timezone?: string;
+}
+
+/** A case as the list shows it. */
+export interface CaseItem {
+  ref: string;
+  kind: CaseSummary['kind'];
+  title: LocalText;
+  status: string;
+}
+
+/** What the status dialogue remembers between turns (persisted, JSON only, small). */
+export interface StatusContext {
+  beneficiaryId: string;
+  lang: Lang;
+  timezone: string | null;
+  /** The reference being looked up or shown. */
+  ref: string | null;
+  /** The listed cases (at most {@link MAX_LISTED}). */
+  cases: CaseItem[];
+  /** The case shown in detail, its history cut to {@link MAX_HISTORY} lines. */
+  current: CaseSummary | null;
+  outcome: FlowOutput;
+}
+
+/** Cases offered as choices at once. */
+export const MAX_LISTED = 10;
+/** History lines shown (the latest ones). */
+export const MAX_HISTORY = 5;
+/** Longest text accepted as the missing information. */
+export const MAX_SUPPLY_CHARS = 2000;
+/** How much of an unknown reference is repeated back. */
+const MAX_ECHO_CHARS = 20;
+
+/** Status ids that have a translation under 'status:state.<id>'; any other shows as 'other'. */
+export const KNOWN_STATUSES = ['submitted', 'under_review', 'needs_info', 'approved', 'rejected', 'served', 'closed', 'resolved'];
+
+/** Attachment kinds that can carry missing information (a sticker cannot). */
+const SUPPLY_KINDS = new Set(['image', 'document', 'audio', 'video']);
+
+const menuChoice: Choice = { id: 'menu', key: 'status:choice.menu' };
+const afterSupplyChoices: Choice[] = [{ id: 'back', key: 'status:choice.myRequests' }, menuChoice];
+
+/** The status id to translate: a known one, else 'other'. */
+export function statusKey(status: string): string {
+  return KNOWN_STATUSES.includes(status) ? status : 'other';
+}
+
+/** A date as LocalText, Gregorian with Hijri (Umm al-Qura) in brackets; the raw text when unreadable. */
+export function localDate(iso: string, timezone: string | null): LocalText {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return { ar: iso, en: iso };
+  const tz = timezone ?? undefined;
+  const ar = formatDate(d, 'ar', tz);
+  const en = formatDate(d, 'en', tz);
+  return { ar: `${ar.gregorian} (${ar.hijri})`, en: `${en.gregorian} (${en.hijri})` };
+}
+
+function inputOf(event: FlowEvent): UserInput | null {
+  return event.type === 'user.message' ? event.input : null;
+}
+
+function choiceOf(event: FlowEvent): string | null {
+  const input = inputOf(event);
+  return input?.kind === 'choice' ? input.id : null;
+}
+
+function cleanText(input: UserInput | null): string | null {
+  return input?.kind === 'text' ? stripInvisible(input.text).trim() : null;
+}
+
+/** The reference typed in a text message, canonical, or null. */
+function typedRef(event: FlowEvent): string | null {
+  const text = cleanText(inputOf(event));
+  // A reference is short; a long message cannot be one and is not worth scanning.
+  return text && text.length <= 40 ? normalizeReference(text) : null;
+}
+
+/** The missing information a message carries, or null when it carries none usable. */
+export function suppliedData(input: UserInput): Record<string, unknown> | null {
+  if (input.kind === 'text') {
+    const text = stripInvisible(input.text).trim();
+    if (!/[\p{L}\p{N}]/u.test(text) || Array.from(text).length > MAX_SUPPLY_CHARS) return null;
+    return { text };
+  }
+  if (input.kind === 'attachment') {
+    const att = input.attachment;
+    if (!SUPPLY_KINDS.has(att.kind) || !att.storageKey) return null;
+    const attachment: Record<string, string> = { kind: att.kind, storageKey: att.storageKey };
+    if (att.fileName) attachment.fileName = att.fileName;
+    const caption = input.caption ? stripInvisible(input.caption).trim() : '';
+    return caption ? { attachment, text: Array.from(caption).slice(0, MAX_SUPPLY_CHARS).join('') } : { attachment };
+  }
+  return null;
+}
+
+/** Why a supplied message was not accepted: its reply key. */
+function supplyProblem(input: UserInput | null): string {
+  if (input?.kind === 'text') {
+    return Array.from(stripInvisible(input.text).trim()).length > MAX_SUPPLY_CHARS
+      ? 'status:supply.tooLong'
+      : 'status:supply.empty';
+  }
+  if (input?.kind === 'attachment' && SUPPLY_KINDS.has(input.attachment.kind)) return 'status:supply.fileNotReceived';
+  if (input?.kind === 'choice') return 'common:chooseFromList';
+  return 'common:unsupportedAttachment';
+}
+
+function isRateable(c: CaseSummary): boolean {
+  return !c.rated && (c.status === 'served' || c.status === 'resolved');
+}
+
+function trimmedCase(c: CaseSummary): CaseSummary {
+  return { ...c, history: c.history.slice(-MAX_HISTORY).map(({ status, at }) => ({ status, at })) };
+}
+
+function listChoices(ctx: StatusContext): Choice[] {
+  return [
+    ...ctx.cases.map((c) => ({
+      id: `case:${c.ref}`,
+      key: 'status:caseChoice',
+      params: { ref: c.ref, title: c.title, status: statusKey(c.status) },
+    })),
+    menuChoice,
+  ];
+}
+
+function detailChoices(c: CaseSummary | null): Choice[] {
+  const choices: Choice[] = [];
+  if (c?.status === 'needs_info') choices.push({ id: 'supply', key: 'status:choice.supply' });
+  if (c && isRateable(c)) choices.push({ id: 'rate', key: 'status:choice.rate' });
+  choices.push({ id: 'back', key: 'status:choice.back' }, menuChoice);
+  return choices;
+}
+
+function detailReplies(ctx: StatusContext): FlowEmitted[] {
+  const c = ctx.current;
+  if (!c) return [];
+  const params: ReplyParams = {
+    ref: c.ref,
+    title: c.title,
+    status: statusKey(c.status),
+    committee: c.committee,
+    createdAt: localDate(c.createdAt, ctx.timezone),
+    due: localDate(c.dueAt, ctx.timezone),
+  };
+  // A nesting marker in the back office's free text would switch off the status translation.
+  if (c.decisionNote) params.note = c.decisionNote.replace(/\$t\(/g, '$t (');
+  const out: FlowEmitted[] = [{ type: 'reply', key: c.decisionNote ? 'status:detail.withNote' : 'status:detail.plain', params }];
+  if (c.history.length > 0) {
+    // One template per line count, so that each status is translated through 'status:state.<id>'.
+    const lines: ReplyParams = {};
+    c.history.forEach((h, i) => {
+      lines[`s${i + 1}`] = statusKey(h.status);
+      lines[`d${i + 1}`] = localDate(h.at, ctx.timezone);
+    });
+    out.push({ type: 'reply', key: `status:history.n${c.history.length}`, params: lines });
+  }
+  out.push(actionsReply(ctx));
+  return out;
+}
+
+function actionsReply(ctx: StatusContext): FlowEmitted {
+  return { type: 'reply', key: 'status:actions', params: { ref: ctx.current?.ref ?? '' }, choices: detailChoices(ctx.current) };
+}
+
+function reply(key: string, params?: ReplyParams, choices?: Choice[]): FlowEmitted {
+  const r: FlowEmitted = { type: 'reply', key };
+  if (params) r.params = params;
+  if (choices) r.choices = choices;
+  return r;
+}
+
+/** The "my requests" dialogue machine. */
+export const statusMachine = setup({
+  types: {
+    context: {} as StatusContext,
+    input: {} as StatusInput,
+    events: {} as FlowEvent,
+    emitted: {} as FlowEmitted,
+    output: {} as FlowOutput,
+  },
+  actors: {
+    listCases: fromPromise<CaseSummary[], { beneficiaryId: string }>(async () => {
+      throw new Error('provided by the engine');
+    }),
+    getCase: fromPromise<CaseSummary | null, { beneficiaryId: string; ref: string }>(async () => {
+      throw new Error('provided by the engine');
+    }),
+  },
+  guards: {
+    hasRef: ({ context }) => context.ref !== null,
+    isChoice: ({ event }, params: { id: string }) => choiceOf(event) === params.id,
+    isCaseChoice: ({ context, event }) => context.cases.some((c) => `case:${c.ref}` === choiceOf(event)),
+    isTypedRef: ({ event }) => typedRef(event) !== null,
+    isText: ({ event }) => inputOf(event)?.kind === 'text',
+    isChoiceInput: ({ event }) => inputOf(event)?.kind === 'choice',
+    needsInfo: ({ context }) => context.current?.status === 'needs_info',
+    isRateable: ({ context }) => context.current !== null && isRateable(context.current),
+    isSupply: ({ event }) => {
+      const input = inputOf(event);
+      return input !== null && suppliedData(input) !== null;
+    },
+  },
+  actions: {
+    storeTypedRef: assign({ ref: ({ event }) => typedRef(event) }),
+    storeChosenRef: assign({ ref: ({ event }) => choiceOf(event)?.slice('case:'.length) ?? null }),
+    showNotFound: emit(({ context }) =>
+      reply('status:notFound', { ref: context.ref ?? '' }, [{ id: 'list', key: 'status:choice.list' }, menuChoice]),
+    ),
+    showEmpty: emit(reply('status:none', undefined, [{ id: 'new_request', key: 'status:choice.newRequest' }, menuChoice])),
+    showList: emit(({ context }) => reply('status:list', undefined, listChoices(context))),
+    showDetail: enqueueActions(({ context, enqueue }) => {
+      for (const r of detailReplies(context)) enqueue.emit(r);
+    }),
+    askAction: emit(({ context }) => actionsReply(context)),
+    askSupply: emit(({ context }) =>
+      reply('status:supply.ask', { ref: context.ref ?? '' }, [{ id: 'back', key: 'status:choice.cancelSupply' }]),
+    ),
+    showSupplied: emit(({ context }) => reply('status:supply.received', { ref: context.ref ?? '' }, afterSupplyChoices)),
+    askAfterSupply: emit(reply('status:supply.next', undefined, afterSupplyChoices)),
+    // R3h: the missing information goes to the case; the engine writes it with this turn.
+    supplyInfo: emit(({ context, event }): FlowEmitted => {
+      const input = inputOf(event);
+      return {
+        type: 'effect',
+        effect: {
+          kind: 'request.supplyInfo',
+          ref: context.current?.ref ?? context.ref ?? '',
+          data: (input && suppliedData(input)) ?? {},
+          at: event.type === 'user.message' ? event.at : '',
+        },
+      };
+    }),
+    replySupplyProblem: emit(({ event }) => reply(supplyProblem(inputOf(event)))),
+    replyUnavailable: emit(reply('status:unavailable')),
+    replyInvalidRef: emit(reply('status:invalidReference')),
+    replyUnsupported: emit(reply('common:unsupportedAttachment')),
+    replyChooseFromList: emit(reply('common:chooseFromList')),
+  },
+}).createMachine({
+  id: 'status',
+  context: ({ input }) => {
+    const raw = input.ref === undefined ? '' : stripInvisible(input.ref).trim();
+    return {
+      beneficiaryId: input.beneficiaryId,
+      lang: input.lang,
+      timezone: input.timezone ?? null,
+      ref: raw === '' ? null : (normalizeReference(raw) ?? Array.from(raw).slice(0, MAX_ECHO_CHARS).join('')),
+      cases: [],
+      current: null,
+      outcome: { next: 'menu' },
+    };
+  },
+  initial: 'start',
+  output: ({ context }) => context.outcome,
+  states: {
+    start: {
+      always: [{ guard: 'hasRef', target: 'loadingCase' }, { target: 'loadingList' }],
+    },
+
+    // R3h: the service returns the person's own cases only; anyone else's reference reads as unknown.
+    loadingCase: {
+      invoke: {
+        src: 'getCase',
+        input: ({ context }) => ({ beneficiaryId: context.beneficiaryId, ref: context.ref ?? '' }),
+        onDone: [
+          {
+            guard: ({ event }) => event.output !== null,
+            target: 'detail',
+            actions: assign(({ event }) => (event.output ? { current: trimmedCase(event.output), ref: event.output.ref } : {})),
+          },
+          { target: 'notFound', actions: assign({ current: null }) },
+        ],
+        onError: { target: 'done', actions: 'replyUnavailable' },
+      },
+    },
+
+    /** No case of the person's with that reference: another reference, the list, or the menu. */
+    notFound: {
+      entry: 'showNotFound',
+      on: {
+        'flow.reprompt': { target: 'notFound', reenter: true },
+        'user.message': [
+          { guard: { type: 'isChoice', params: { id: 'list' } }, target: 'loadingList' },
+          { guard: { type: 'isChoice', params: { id: 'menu' } }, target: 'done' },
+          { guard: 'isTypedRef', target: 'loadingCase', actions: 'storeTypedRef' },
+          { guard: 'isText', actions: ['replyInvalidRef', 'showNotFound'] },
+          { guard: 'isChoiceInput', actions: ['replyChooseFromList', 'showNotFound'] },
+          { actions: ['replyUnsupported', 'showNotFound'] },
+        ],
+      },
+    },
+
+    loadingList: {
+      invoke: {
+        src: 'listCases',
+        input: ({ context }) => ({ beneficiaryId: context.beneficiaryId }),
+        onDone: [
+          { guard: ({ event }) => event.output.length === 0, target: 'empty', actions: assign({ cases: [] }) },
+          {
+            target: 'list',
+            actions: assign({
+              cases: ({ event }) =>
+                event.output.slice(0, MAX_LISTED).map(({ ref, kind, title, status }) => ({ ref, kind, title, status })),
+            }),
+          },
+        ],
+        onError: { target: 'done', actions: 'replyUnavailable' },
+      },
+    },
+
+    /** The person has no case yet: a new request or the menu. */
+    empty: {
+      entry: 'showEmpty',
+      on: {
+        'flow.reprompt': { target: 'empty', reenter: true },
+        'user.message': [
+          {
+            guard: { type: 'isChoice', params: { id: 'new_request' } },
+            target: 'done',
+            actions: assign({ outcome: { next: 'request' } }),
+          },
+          { guard: { type: 'isChoice', params: { id: 'menu' } }, target: 'done' },
+          { guard: 'isTypedRef', target: 'loadingCase', actions: 'storeTypedRef' },
+          { guard: 'isText', actions: ['replyChooseFromList', 'showEmpty'] },
+          { guard: 'isChoiceInput', actions: ['replyChooseFromList', 'showEmpty'] },
+          { actions: ['replyUnsupported', 'showEmpty'] },
+        ],
+      },
+    },
+
+    /** The person's latest cases as choices; a typed reference is accepted too. */
+    list: {
+      entry: 'showList',
+      on: {
+        'flow.reprompt': { target: 'list', reenter: true },
+        'user.message': [
+          { guard: 'isCaseChoice', target: 'loadingCase', actions: 'storeChosenRef' },
+          { guard: { type: 'isChoice', params: { id: 'menu' } }, target: 'done' },
+          { guard: 'isTypedRef', target: 'loadingCase', actions: 'storeTypedRef' },
+          { guard: 'isText', actions: ['replyInvalidRef', 'showList'] },
+          { guard: 'isChoiceInput', actions: ['replyChooseFromList', 'showList'] },
+          { actions: ['replyUnsupported', 'showList'] },
+        ],
+      },
+    },
+
+    /** One case in detail, with what the person can do next. */
+    detail: {
+      entry: 'showDetail',
+      on: {
+        'flow.reprompt': { target: 'detail', reenter: true },
+        'user.message': [
+          { guard: and([{ type: 'isChoice', params: { id: 'supply' } }, 'needsInfo']), target: 'supplying' },
+          {
+            // R8: a served (or resolved) case not yet rated goes on to the rating dialogue.
+            guard: and([{ type: 'isChoice', params: { id: 'rate' } }, 'isRateable']),
+            target: 'done',
+            actions: assign(({ context }) => ({
+              outcome: {
+                next: 'rating' as const,
+                nextInput: { ref: context.current?.ref ?? '', kind: context.current?.kind ?? 'request' },
+              },
+            })),
+          },
+          { guard: { type: 'isChoice', params: { id: 'back' } }, target: 'loadingList' },
+          { guard: { type: 'isChoice', params: { id: 'menu' } }, target: 'done' },
+          { guard: 'isTypedRef', target: 'loadingCase', actions: 'storeTypedRef' },
+          { guard: 'isText', actions: ['replyChooseFromList', 'askAction'] },
+          { guard: 'isChoiceInput', actions: ['replyChooseFromList', 'askAction'] },
+          { actions: ['replyUnsupported', 'askAction'] },
+        ],
+      },
+    },
+
+    /** The committee asked for more information: a text or a file. */
+    supplying: {
+      entry: 'askSupply',
+      on: {
+        'flow.reprompt': { target: 'supplying', reenter: true },
+        'user.message': [
+          { guard: { type: 'isChoice', params: { id: 'back' } }, target: 'detail' },
+          { guard: 'isSupply', target: 'supplied', actions: 'supplyInfo' },
+          { actions: ['replySupplyProblem', 'askSupply'] },
+        ],
+      },
+    },
+
+    /** The information is on its way to the committee. */
+    supplied: {
+      entry: 'showSupplied',
+      on: {
+        'flow.reprompt': { target: 'supplied', reenter: true },
+        'user.message': [
+          { guard: { type: 'isChoice', params: { id: 'back' } }, target: 'loadingList' },
+          { guard: { type: 'isChoice', params: { id: 'menu' } }, target: 'done' },
+          { guard: 'isTypedRef', target: 'loadingCase', actions: 'storeTypedRef' },
+          { guard: 'isText', actions: ['replyChooseFromList', 'askAfterSupply'] },
+          { guard: 'isChoiceInput', actions: ['replyChooseFromList', 'askAfterSupply'] },
+          { actions: ['replyUnsupported', 'askAfterSupply'] },
+        ],
+      },
+    },
+
+    done: { type: 'final' },
+  },
+});

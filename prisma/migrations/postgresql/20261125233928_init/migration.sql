@@ -1,0 +1,280 @@
+-- CreateTable
+CREATE TABLE "beneficiaries" (
+    "id" TEXT NOT NULL,
+    "channel" TEXT NOT NULL,
+    "platform_user_id" TEXT NOT NULL,
+    "language" TEXT NOT NULL DEFAULT 'ar',
+    "consent_version" TEXT,
+    "consent_at" TIMESTAMP(3),
+    "opted_out" BOOLEAN NOT NULL DEFAULT false,
+    "opted_out_at" TIMESTAMP(3),
+    "unreachable" BOOLEAN NOT NULL DEFAULT false,
+    "last_inbound_at" TIMESTAMP(3),
+    "created_at" TIMESTAMP(3) NOT NULL,
+    "updated_at" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "beneficiaries_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "conversations" (
+    "id" TEXT NOT NULL,
+    "beneficiary_id" TEXT NOT NULL,
+    "flow_id" TEXT NOT NULL,
+    "flow_version" INTEGER NOT NULL,
+    "snapshot" TEXT NOT NULL,
+    "suspended" TEXT,
+    "mode" TEXT NOT NULL DEFAULT 'bot',
+    "created_at" TIMESTAMP(3) NOT NULL,
+    "updated_at" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "conversations_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "messages" (
+    "id" SERIAL NOT NULL,
+    "beneficiary_id" TEXT NOT NULL,
+    "channel" TEXT NOT NULL,
+    "direction" TEXT NOT NULL,
+    "platform_message_id" TEXT,
+    "kind" TEXT NOT NULL,
+    "body" TEXT NOT NULL,
+    "created_at" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "messages_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "requests" (
+    "id" TEXT NOT NULL,
+    "ref" TEXT NOT NULL,
+    "beneficiary_id" TEXT NOT NULL,
+    "type_id" TEXT NOT NULL,
+    "channel" TEXT NOT NULL,
+    "status" TEXT NOT NULL,
+    "committee" TEXT NOT NULL,
+    "data" TEXT NOT NULL,
+    "eligibility" TEXT,
+    "decision_note" TEXT,
+    "due_at" TIMESTAMP(3) NOT NULL,
+    "created_at" TIMESTAMP(3) NOT NULL,
+    "updated_at" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "requests_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "complaints" (
+    "id" TEXT NOT NULL,
+    "ref" TEXT NOT NULL,
+    "beneficiary_id" TEXT NOT NULL,
+    "category" TEXT NOT NULL,
+    "channel" TEXT NOT NULL,
+    "status" TEXT NOT NULL,
+    "committee" TEXT NOT NULL,
+    "description" TEXT NOT NULL,
+    "data" TEXT NOT NULL,
+    "decision_note" TEXT,
+    "due_at" TIMESTAMP(3) NOT NULL,
+    "created_at" TIMESTAMP(3) NOT NULL,
+    "updated_at" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "complaints_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "status_events" (
+    "id" TEXT NOT NULL,
+    "request_id" TEXT,
+    "complaint_id" TEXT,
+    "status" TEXT NOT NULL,
+    "note" TEXT,
+    "actor" TEXT NOT NULL,
+    "at" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "status_events_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "attestations" (
+    "id" TEXT NOT NULL,
+    "request_id" TEXT NOT NULL,
+    "language" TEXT NOT NULL,
+    "text" TEXT NOT NULL,
+    "accepted_at" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "attestations_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "ratings" (
+    "id" TEXT NOT NULL,
+    "beneficiary_id" TEXT NOT NULL,
+    "request_id" TEXT,
+    "complaint_id" TEXT,
+    "score" INTEGER NOT NULL,
+    "comment" TEXT,
+    "created_at" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "ratings_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "handoffs" (
+    "id" TEXT NOT NULL,
+    "beneficiary_id" TEXT NOT NULL,
+    "reason" TEXT NOT NULL,
+    "category" TEXT NOT NULL,
+    "status" TEXT NOT NULL,
+    "summary" TEXT NOT NULL,
+    "claimed_by" TEXT,
+    "created_at" TIMESTAMP(3) NOT NULL,
+    "claimed_at" TIMESTAMP(3),
+    "closed_at" TIMESTAMP(3),
+
+    CONSTRAINT "handoffs_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "outbox" (
+    "id" SERIAL NOT NULL,
+    "channel" TEXT NOT NULL,
+    "recipient" TEXT NOT NULL,
+    "payload" TEXT NOT NULL,
+    "status" TEXT NOT NULL DEFAULT 'pending',
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "next_attempt_at" TIMESTAMP(3) NOT NULL,
+    "last_error" TEXT,
+    "platform_message_id" TEXT,
+    "delivery_status" TEXT,
+    "created_at" TIMESTAMP(3) NOT NULL,
+    "sent_at" TIMESTAMP(3),
+
+    CONSTRAINT "outbox_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "staff_audit" (
+    "id" TEXT NOT NULL,
+    "staff_id" TEXT NOT NULL,
+    "action" TEXT NOT NULL,
+    "subject_type" TEXT NOT NULL,
+    "subject_id" TEXT NOT NULL,
+    "details" TEXT,
+    "at" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "staff_audit_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "webhook_receipts" (
+    "id" TEXT NOT NULL,
+    "source" TEXT NOT NULL,
+    "received_at" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "webhook_receipts_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "inbox" (
+    "id" SERIAL NOT NULL,
+    "channel" TEXT NOT NULL,
+    "external_id" TEXT NOT NULL,
+    "chat_key" TEXT NOT NULL,
+    "payload" TEXT NOT NULL,
+    "status" TEXT NOT NULL DEFAULT 'pending',
+    "attempts" INTEGER NOT NULL DEFAULT 0,
+    "last_error" TEXT,
+    "created_at" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "inbox_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "beneficiaries_channel_platform_user_id_key" ON "beneficiaries"("channel", "platform_user_id");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "conversations_beneficiary_id_key" ON "conversations"("beneficiary_id");
+
+-- CreateIndex
+CREATE INDEX "messages_beneficiary_id_created_at_idx" ON "messages"("beneficiary_id", "created_at");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "messages_channel_platform_message_id_key" ON "messages"("channel", "platform_message_id");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "requests_ref_key" ON "requests"("ref");
+
+-- CreateIndex
+CREATE INDEX "requests_beneficiary_id_type_id_status_idx" ON "requests"("beneficiary_id", "type_id", "status");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "complaints_ref_key" ON "complaints"("ref");
+
+-- CreateIndex
+CREATE INDEX "complaints_beneficiary_id_status_idx" ON "complaints"("beneficiary_id", "status");
+
+-- CreateIndex
+CREATE INDEX "status_events_request_id_idx" ON "status_events"("request_id");
+
+-- CreateIndex
+CREATE INDEX "status_events_complaint_id_idx" ON "status_events"("complaint_id");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ratings_request_id_key" ON "ratings"("request_id");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ratings_complaint_id_key" ON "ratings"("complaint_id");
+
+-- CreateIndex
+CREATE INDEX "handoffs_status_idx" ON "handoffs"("status");
+
+-- CreateIndex
+CREATE INDEX "outbox_status_next_attempt_at_idx" ON "outbox"("status", "next_attempt_at");
+
+-- CreateIndex
+CREATE INDEX "outbox_channel_recipient_id_idx" ON "outbox"("channel", "recipient", "id");
+
+-- CreateIndex
+CREATE INDEX "staff_audit_subject_type_subject_id_idx" ON "staff_audit"("subject_type", "subject_id");
+
+-- CreateIndex
+CREATE INDEX "inbox_status_id_idx" ON "inbox"("status", "id");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "inbox_channel_external_id_key" ON "inbox"("channel", "external_id");
+
+-- AddForeignKey
+ALTER TABLE "conversations" ADD CONSTRAINT "conversations_beneficiary_id_fkey" FOREIGN KEY ("beneficiary_id") REFERENCES "beneficiaries"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "messages" ADD CONSTRAINT "messages_beneficiary_id_fkey" FOREIGN KEY ("beneficiary_id") REFERENCES "beneficiaries"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "requests" ADD CONSTRAINT "requests_beneficiary_id_fkey" FOREIGN KEY ("beneficiary_id") REFERENCES "beneficiaries"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "complaints" ADD CONSTRAINT "complaints_beneficiary_id_fkey" FOREIGN KEY ("beneficiary_id") REFERENCES "beneficiaries"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "status_events" ADD CONSTRAINT "status_events_request_id_fkey" FOREIGN KEY ("request_id") REFERENCES "requests"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "status_events" ADD CONSTRAINT "status_events_complaint_id_fkey" FOREIGN KEY ("complaint_id") REFERENCES "complaints"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "attestations" ADD CONSTRAINT "attestations_request_id_fkey" FOREIGN KEY ("request_id") REFERENCES "requests"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "ratings" ADD CONSTRAINT "ratings_beneficiary_id_fkey" FOREIGN KEY ("beneficiary_id") REFERENCES "beneficiaries"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "ratings" ADD CONSTRAINT "ratings_request_id_fkey" FOREIGN KEY ("request_id") REFERENCES "requests"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "ratings" ADD CONSTRAINT "ratings_complaint_id_fkey" FOREIGN KEY ("complaint_id") REFERENCES "complaints"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "handoffs" ADD CONSTRAINT "handoffs_beneficiary_id_fkey" FOREIGN KEY ("beneficiary_id") REFERENCES "beneficiaries"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
+

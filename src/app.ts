@@ -1,0 +1,189 @@
+/**
+ * The composition root: configuration in, a running service out. Opens and migrates the database,
+ * loads the profile, builds the engine and the dispatcher, mounts the HTTP routes and the channels.
+ * Tests start it in-process on a free port with their own database.
+ */
+import type { Server } from 'node:http';
+import path from 'node:path';
+import express from 'express';
+import pino, { type Logger } from 'pino';
+import { AttachmentStore } from './attachments/attachment-store.js';
+import type { ChannelSender } from './channels/channel.js';
+import type { ChannelDeps, ChannelModule } from './channels/module.js';
+import { StaffSender } from './channels/staff.sender.js';
+import { webChatRouter } from './channels/web/web.routes.js';
+import { WebSender } from './channels/web/web.sender.js';
+import type { Config } from './config.js';
+import { type Db, openDatabase } from './db/database.js';
+import { migrate } from './db/migrate.js';
+import { outboxStatement } from './db/turn-store.js';
+import { loadProfile, type Profile } from './domain/profile.js';
+import { Engine } from './engine/engine.js';
+import { type EngineServices, FlowRegistry } from './engine/flow-registry.js';
+import { SessionRunner } from './engine/session.js';
+import { Translator } from './i18n.js';
+import { Inbox } from './inbox/inbox.js';
+import { Metrics } from './metrics.js';
+import { type DispatcherOptions, OutboxDispatcher } from './outbox/dispatcher.js';
+import { createServices } from './services.js';
+
+/** A running (or ready to run) service. */
+export interface App {
+  config: Config;
+  db: Db;
+  profile: Profile;
+  engine: Engine;
+  dispatcher: OutboxDispatcher;
+  inbox: Inbox;
+  channels: ChannelModule[];
+  translator: Translator;
+  metrics: Metrics;
+  logger: Logger;
+  http: express.Express;
+  /** Starts listening and sending; resolves with the bound port. */
+  start(): Promise<number>;
+  /** Graceful stop: no new messages, in-flight turns finish, the outbox run finishes, then close. */
+  stop(): Promise<void>;
+}
+
+export interface AppOptions {
+  logger?: Logger;
+  clock?: () => Date;
+  /** Extra senders (tests). */
+  senders?: ChannelSender[];
+  /** Channel modules to run; default: those the configuration enables. */
+  channels?: (deps: ChannelDeps) => ChannelModule[];
+  /** Wraps the read services (tests slow one down to prove conversations run concurrently). */
+  services?: (base: EngineServices) => EngineServices;
+  /** Dispatcher tuning (tests use short backoffs). */
+  dispatcher?: Partial<Pick<DispatcherOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'pollMs' | 'leaseMs'>>;
+}
+
+/** Builds the service from a configuration. */
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const logger = options.logger ?? pino({ level: config.logLevel });
+  const profile = loadProfile(config.profilePath);
+  const db = openDatabase(config.databaseUrl);
+  const applied = await migrate(db);
+  if (applied.length) logger.info({ migrations: applied }, 'database migrated');
+  const translator = new Translator();
+  const metrics = new Metrics(async () => {
+    const r = await db.get<{ n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE status IN ('pending', 'sending')");
+    return Number(r?.n ?? 0);
+  }, true);
+  const clock = options.clock ?? (() => new Date());
+  const baseServices = createServices(db, profile);
+  const registry = new FlowRegistry(options.services ? options.services(baseServices) : baseServices);
+  const sessions = new SessionRunner(registry, profile, translator);
+  // The dispatcher is created after the channels (it needs their senders); commits kick it.
+  let dispatcher: OutboxDispatcher | null = null;
+  const engine = new Engine({ db, profile, translator, sessions, logger, metrics, onCommitted: () => dispatcher?.kick() });
+  const inbox = new Inbox({ db, engine, logger, clock });
+  const attachments = new AttachmentStore(attachmentDir(config.databaseUrl));
+  const deps: ChannelDeps = {
+    config,
+    profile,
+    engine,
+    inbox,
+    db,
+    logger,
+    metrics,
+    attachments,
+    clock,
+    alertStaff: async (text) => {
+      await db.batch([outboxStatement('staff', 'default', { text }, clock())]);
+      dispatcher?.kick();
+    },
+  };
+  const channels = options.channels ? options.channels(deps) : defaultChannels(deps);
+  const staffTelegram = channels.find((c) => c.sendStaff);
+  const staffSender = new StaffSender(
+    logger,
+    staffTelegram?.sendStaff && config.staffTelegramChatId
+      ? { send: staffTelegram.sendStaff, chatId: config.staffTelegramChatId }
+      : undefined,
+  );
+  const senders: ChannelSender[] = [new WebSender(), staffSender, ...channels.map((c) => c.sender), ...(options.senders ?? [])];
+  dispatcher = new OutboxDispatcher({ db, senders, logger, metrics, clock, ...options.dispatcher });
+  const outbox = dispatcher;
+
+  const http = express();
+  http.disable('x-powered-by');
+  http.get('/', (_req, res) => res.redirect('/chat'));
+  http.use(webChatRouter({ engine, db, translator, clock }));
+  for (const c of channels) if (c.router) http.use(c.router);
+  http.get('/healthz', async (_req, res) => {
+    let database = 'up';
+    try {
+      await db.get('SELECT 1 AS ok');
+    } catch {
+      database = 'down';
+    }
+    const ok = database === 'up';
+    const states: Record<string, { state: string; detail?: string }> = { web: { state: 'up' } };
+    for (const c of channels) states[c.name] = c.health();
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', database, channels: states });
+  });
+  http.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  // One place for unexpected errors: a plain answer, details (no personal data) in the log.
+  http.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const status = (err as { status?: number }).status;
+    if (status && status >= 400 && status < 500) {
+      res.status(status).json({ error: 'invalid request' });
+      return;
+    }
+    logger.error({ err: err instanceof Error ? err.name : 'unknown' }, 'request failed');
+    res.status(500).json({ error: 'internal error' });
+  });
+
+  let server: Server | null = null;
+  return {
+    config,
+    db,
+    profile,
+    engine,
+    dispatcher: outbox,
+    inbox,
+    channels,
+    translator,
+    metrics,
+    logger,
+    http,
+    async start() {
+      outbox.start();
+      inbox.start();
+      for (const c of channels) await c.start();
+      await new Promise<void>((resolve, reject) => {
+        server = http.listen(config.port, () => resolve());
+        server.once('error', reject);
+      });
+      const addr = server?.address();
+      const port = typeof addr === 'object' && addr ? addr.port : config.port;
+      logger.info({ port, database: db.kind, profile: profile.id }, 'listening');
+      return port;
+    },
+    async stop() {
+      const closing = server ? new Promise<void>((r) => server?.close(() => r())) : Promise.resolve();
+      server?.closeIdleConnections?.();
+      for (const c of channels) await c.stop().catch(() => {});
+      await inbox.stop();
+      await engine.close();
+      await outbox.stop();
+      await closing;
+      await db.close();
+    },
+  };
+}
+
+/** Attachments live beside the SQLite file, or under ./data for PostgreSQL. */
+function attachmentDir(databaseUrl: string): string {
+  if (databaseUrl.startsWith('file:')) return path.join(path.dirname(path.resolve(databaseUrl.slice(5))), 'attachments');
+  return path.resolve('data', 'attachments');
+}
+
+/** The channels the configuration enables (Telegram, WhatsApp Web, WhatsApp Cloud). */
+function defaultChannels(_deps: ChannelDeps): ChannelModule[] {
+  return [];
+}

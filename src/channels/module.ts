@@ -1,0 +1,43 @@
+/** What a channel plugs into the service: its sender, its HTTP routes, its lifecycle and health. */
+import type { Router } from 'express';
+import type { Logger } from 'pino';
+import type { AttachmentStore } from '../attachments/attachment-store.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/database.js';
+import type { Profile } from '../domain/profile.js';
+import type { Engine } from '../engine/engine.js';
+import type { OutboundMessage } from '../engine/messages.js';
+import type { Inbox } from '../inbox/inbox.js';
+import type { Metrics } from '../metrics.js';
+import type { ChannelSender } from './channel.js';
+
+/** What the service gives a channel. */
+export interface ChannelDeps {
+  config: Config;
+  profile: Profile;
+  engine: Engine;
+  /** Durable webhook intake: `inbox.register(channel, decoder)` then `inbox.accept(...)` in the route. */
+  inbox: Inbox;
+  db: Db;
+  logger: Logger;
+  metrics: Metrics;
+  attachments: AttachmentStore;
+  clock: () => Date;
+  /** Raises a staff alert (goes through the outbox to the staff chat). */
+  alertStaff: (text: string) => Promise<void>;
+}
+
+/** A channel as the service runs it. */
+export interface ChannelModule {
+  /** Outbox channel name ('telegram', 'whatsapp_web', 'whatsapp_cloud'). */
+  readonly name: string;
+  readonly sender: ChannelSender;
+  /** Routes to mount at the root of the HTTP app (webhooks). */
+  readonly router?: Router;
+  /** Sends a staff alert to a chat of this platform (Telegram's staff group). */
+  sendStaff?: (chatId: string, message: OutboundMessage) => Promise<{ platformMessageId?: string }>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** 'up', 'starting', 'down', or 'needs_scan' (WhatsApp Web waiting for a QR scan). */
+  health(): { state: string; detail?: string };
+}

@@ -1,0 +1,115 @@
+/**
+ * The web chat channel (the embedded default): the page at /chat and its small JSON API. A
+ * browser session id (random, kept in the browser's localStorage) is the person's identity on
+ * this channel; the conversation is read back from the database, so it survives a reload.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import express, { type Router } from 'express';
+import { z } from 'zod';
+import type { Db } from '../../db/database.js';
+import type { Engine } from '../../engine/engine.js';
+import type { OutboundMessage } from '../../engine/messages.js';
+import type { Translator } from '../../i18n.js';
+
+const PAGE = readFileSync(path.join(import.meta.dirname, 'chat.html'), 'utf8');
+
+const session = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
+const postBody = z.object({
+  session,
+  /** The browser's id for this message, so a retried POST is not processed twice. */
+  id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+  text: z.string().max(20_000).optional(),
+  choice: z.string().max(200).optional(),
+  lang: z.enum(['ar', 'en']).optional(),
+});
+
+/** The web chat's page strings, from the "web" namespace of the locales. */
+function pageStrings(t: Translator): Record<'ar' | 'en', Record<string, string>> {
+  const keys = ['title', 'placeholder', 'send', 'switch', 'offline', 'you', 'bot', 'retry'];
+  const out = { ar: {} as Record<string, string>, en: {} as Record<string, string> };
+  for (const lang of ['ar', 'en'] as const) for (const k of keys) out[lang][k] = t.t(`web:${k}`, lang);
+  return out;
+}
+
+interface HistoryRow {
+  id: number;
+  direction: string;
+  kind: string;
+  body: string;
+  created_at: unknown;
+}
+
+/** A message as the page shows it. */
+export interface ChatItem {
+  id: number;
+  from: 'person' | 'bot';
+  text: string;
+  choices?: { id: string; label: string }[];
+}
+
+function toItem(r: HistoryRow): ChatItem {
+  if (r.direction === 'out') {
+    const m = JSON.parse(r.body) as OutboundMessage;
+    return { id: r.id, from: 'bot', text: m.text, ...(m.choices ? { choices: m.choices } : {}) };
+  }
+  const input = JSON.parse(r.body) as { kind: string; text?: string; id?: string };
+  return { id: r.id, from: 'person', text: input.text ?? input.id ?? '' };
+}
+
+/** Routes of the web chat. */
+export function webChatRouter(deps: { engine: Engine; db: Db; translator: Translator; clock?: () => Date }): Router {
+  const router = express.Router();
+  const strings = JSON.stringify(pageStrings(deps.translator)).replace(/</g, '\\u003c');
+  const page = PAGE.replace('/*STRINGS*/{}', strings);
+  const clock = deps.clock ?? (() => new Date());
+
+  router.get('/chat', (_req, res) => {
+    res.type('html').set('Cache-Control', 'no-store').send(page);
+  });
+
+  router.get('/chat/api/messages', async (req, res) => {
+    const s = session.safeParse(req.query.session);
+    const after = Number(req.query.after ?? 0);
+    if (!s.success || !Number.isFinite(after)) {
+      res.status(400).json({ error: 'session (16-64 characters) and a numeric after are required' });
+      return;
+    }
+    const rows = await deps.db.all<HistoryRow>(
+      `SELECT m.id, m.direction, m.kind, m.body, m.created_at FROM messages m
+         JOIN beneficiaries b ON b.id = m.beneficiary_id
+        WHERE b.channel = 'web' AND b.platform_user_id = ? AND m.id > ? ORDER BY m.id LIMIT 500`,
+      [s.data, after],
+    );
+    const lang = await deps.db.get<{ language: string }>(
+      "SELECT language FROM beneficiaries WHERE channel = 'web' AND platform_user_id = ?",
+      [s.data],
+    );
+    res.json({ lang: lang?.language ?? null, messages: rows.map(toItem) });
+  });
+
+  router.post('/chat/api/messages', express.json({ limit: '100kb' }), async (req, res) => {
+    const body = postBody.safeParse(req.body);
+    if (!body.success || (body.data.text === undefined && body.data.choice === undefined)) {
+      res.status(400).json({ error: 'expected { session, id, text | choice }' });
+      return;
+    }
+    const b = body.data;
+    const result = await deps.engine.handle({
+      channel: 'web',
+      userId: b.session,
+      messageId: `${b.session}:${b.id}`,
+      at: clock(),
+      input: b.choice !== undefined ? { kind: 'choice', id: b.choice } : { kind: 'text', text: b.text ?? '' },
+      ...(b.lang ? { languageHint: b.lang } : {}),
+    });
+    res.json({ status: result.status, replies: result.replies });
+  });
+
+  router.get('/chat/api/session', (_req, res) => {
+    res.json({ session: randomUUID().replace(/-/g, '') });
+  });
+
+  return router;
+}

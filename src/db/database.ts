@@ -1,0 +1,243 @@
+/**
+ * The database behind one small interface for both providers: SQLite (better-sqlite3, the embedded
+ * default) and PostgreSQL (pg). SQL is written once with `?` placeholders; the PostgreSQL
+ * implementation numbers them. Values cross the boundary as plain JS: Date, boolean, number, string.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+
+/** A value a statement may bind. */
+export type SqlValue = string | number | boolean | Date | null;
+
+/** One statement with its parameters. */
+export interface Stmt {
+  sql: string;
+  params?: SqlValue[];
+}
+
+/** Raised when a statement breaks a unique constraint (used for de-duplication). */
+export class UniqueViolation extends Error {
+  override name = 'UniqueViolation';
+}
+
+/** Reads and writes of one provider; `batch` is atomic. */
+export interface Db {
+  readonly kind: 'sqlite' | 'postgresql';
+  all<T>(sql: string, params?: SqlValue[]): Promise<T[]>;
+  get<T>(sql: string, params?: SqlValue[]): Promise<T | undefined>;
+  /** Runs one statement; resolves with the number of rows changed. */
+  run(sql: string, params?: SqlValue[]): Promise<number>;
+  /** Runs statements in one transaction (or inside the current one, for a locked handle). */
+  batch(stmts: Stmt[]): Promise<void>;
+  /**
+   * Runs `fn` holding the lock of `key`: on PostgreSQL a transaction with an advisory lock, so that
+   * the messages of one conversation are handled in order across instances; on SQLite (one process)
+   * the caller's in-process queue already orders them and `fn` gets this handle.
+   */
+  locked<T>(key: string, fn: (db: Db) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Turns a stored timestamp (ISO text on SQLite, Date on PostgreSQL) into a Date. */
+export function toDate(v: unknown): Date {
+  if (v instanceof Date) return v;
+  if (typeof v === 'number') return new Date(v);
+  return new Date(String(v));
+}
+
+/** Turns a stored timestamp or null into an ISO string or null. */
+export function toIso(v: unknown): string | null {
+  return v === null || v === undefined ? null : toDate(v).toISOString();
+}
+
+function sqliteValue(v: SqlValue): string | number | null {
+  if (v instanceof Date) return v.toISOString().replace('Z', '+00:00'); // the format Prisma's adapter uses
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  return v;
+}
+
+function isUniqueError(e: unknown): boolean {
+  const code = (e as { code?: string }).code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
+}
+
+/** SQLite through better-sqlite3: synchronous, so a batch is a real transaction with no interleaving. */
+export class SqliteDb implements Db {
+  readonly kind = 'sqlite' as const;
+  readonly raw: Database.Database;
+  private readonly cache = new Map<string, Database.Statement>();
+
+  constructor(file: string) {
+    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    this.raw = new Database(file);
+    this.raw.pragma('journal_mode = WAL');
+    this.raw.pragma('synchronous = NORMAL'); // WAL + NORMAL: durable across process crashes
+    this.raw.pragma('busy_timeout = 5000');
+    this.raw.pragma('foreign_keys = ON');
+  }
+
+  private prepare(sql: string): Database.Statement {
+    let s = this.cache.get(sql);
+    if (!s) {
+      s = this.raw.prepare(sql);
+      this.cache.set(sql, s);
+    }
+    return s;
+  }
+
+  async all<T>(sql: string, params: SqlValue[] = []): Promise<T[]> {
+    return this.prepare(sql).all(...params.map(sqliteValue)) as T[];
+  }
+
+  async get<T>(sql: string, params: SqlValue[] = []): Promise<T | undefined> {
+    return this.prepare(sql).get(...params.map(sqliteValue)) as T | undefined;
+  }
+
+  async run(sql: string, params: SqlValue[] = []): Promise<number> {
+    try {
+      return this.prepare(sql).run(...params.map(sqliteValue)).changes;
+    } catch (e) {
+      if (isUniqueError(e)) throw new UniqueViolation((e as Error).message);
+      throw e;
+    }
+  }
+
+  /** Synchronous batch, for callers that must not yield inside a transaction. */
+  batchSync(stmts: Stmt[]): void {
+    const tx = this.raw.transaction((list: Stmt[]) => {
+      for (const s of list) this.prepare(s.sql).run(...(s.params ?? []).map(sqliteValue));
+    });
+    try {
+      tx(stmts);
+    } catch (e) {
+      if (isUniqueError(e)) throw new UniqueViolation((e as Error).message);
+      throw e;
+    }
+  }
+
+  async batch(stmts: Stmt[]): Promise<void> {
+    this.batchSync(stmts);
+  }
+
+  async locked<T>(_key: string, fn: (db: Db) => Promise<T>): Promise<T> {
+    return fn(this);
+  }
+
+  async close(): Promise<void> {
+    this.raw.close();
+  }
+}
+
+/** Rewrites `?` placeholders as `$1, $2, ...` (our SQL has no literal question marks). */
+export function numberPlaceholders(sql: string): string {
+  let i = 0;
+  return sql.replace(/\?/g, () => `$${++i}`);
+}
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+async function pgQuery<T>(q: Queryable, sql: string, params: SqlValue[] = []): Promise<pg.QueryResult & { rows: T[] }> {
+  try {
+    return (await q.query(numberPlaceholders(sql), params)) as pg.QueryResult & { rows: T[] };
+  } catch (e) {
+    if (isUniqueError(e)) throw new UniqueViolation((e as Error).message);
+    throw e;
+  }
+}
+
+// COUNT(*) and BIGINT come back as strings by default; our counts fit in a JS number.
+pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+
+/** PostgreSQL through a pg pool. */
+export class PostgresDb implements Db {
+  readonly kind = 'postgresql' as const;
+  readonly pool: pg.Pool;
+
+  constructor(url: string, max = 10) {
+    this.pool = new pg.Pool({ connectionString: url, max });
+    // An idle client's error (server restart) must not crash the process; the next query reconnects.
+    this.pool.on('error', () => {});
+  }
+
+  async all<T>(sql: string, params?: SqlValue[]): Promise<T[]> {
+    return (await pgQuery<T>(this.pool, sql, params)).rows;
+  }
+
+  async get<T>(sql: string, params?: SqlValue[]): Promise<T | undefined> {
+    return (await pgQuery<T>(this.pool, sql, params)).rows[0];
+  }
+
+  async run(sql: string, params?: SqlValue[]): Promise<number> {
+    return (await pgQuery(this.pool, sql, params)).rowCount ?? 0;
+  }
+
+  async batch(stmts: Stmt[]): Promise<void> {
+    await this.transaction(async (tx) => tx.batch(stmts));
+  }
+
+  async locked<T>(key: string, fn: (db: Db) => Promise<T>): Promise<T> {
+    return this.transaction(async (tx) => {
+      await tx.run('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [key]);
+      return fn(tx);
+    });
+  }
+
+  private async transaction<T>(fn: (tx: PgTx) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(new PgTx(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/** A PostgreSQL handle inside an open transaction. */
+class PgTx implements Db {
+  readonly kind = 'postgresql' as const;
+  constructor(private readonly client: pg.PoolClient) {}
+  async all<T>(sql: string, params?: SqlValue[]): Promise<T[]> {
+    return (await pgQuery<T>(this.client, sql, params)).rows;
+  }
+  async get<T>(sql: string, params?: SqlValue[]): Promise<T | undefined> {
+    return (await pgQuery<T>(this.client, sql, params)).rows[0];
+  }
+  async run(sql: string, params?: SqlValue[]): Promise<number> {
+    return (await pgQuery(this.client, sql, params)).rowCount ?? 0;
+  }
+  async batch(stmts: Stmt[]): Promise<void> {
+    // Inside the caller's transaction: a savepoint keeps a failed batch (a duplicate) from
+    // poisoning the transaction, so the caller can still answer.
+    await this.client.query('SAVEPOINT batch');
+    try {
+      for (const s of stmts) await pgQuery(this.client, s.sql, s.params);
+      await this.client.query('RELEASE SAVEPOINT batch');
+    } catch (e) {
+      await this.client.query('ROLLBACK TO SAVEPOINT batch');
+      throw e;
+    }
+  }
+  async locked<T>(_key: string, fn: (db: Db) => Promise<T>): Promise<T> {
+    return fn(this);
+  }
+  async close(): Promise<void> {}
+}
+
+/** Opens the database named by a `DATABASE_URL` (`file:...` or `postgresql://...`). */
+export function openDatabase(url: string): Db {
+  if (url.startsWith('file:')) return new SqliteDb(url.slice('file:'.length));
+  if (url.startsWith('postgresql://') || url.startsWith('postgres://')) return new PostgresDb(url);
+  throw new Error(`unsupported database url scheme: ${url.split(':')[0]}`);
+}

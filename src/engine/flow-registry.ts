@@ -1,0 +1,129 @@
+/**
+ * The dialogues the engine can run: each machine with its version, its input built from the
+ * profile and the person, and the services it reads through.
+ */
+import { type AnyStateMachine, fromPromise } from 'xstate';
+import { complaintFlowVersion, complaintMachine } from '../../flows/complaint.machine.js';
+import { inquiryFlowVersion, inquiryMachine } from '../../flows/inquiry.machine.js';
+import { type MenuMode, menuFlowVersion, menuMachine, type RouteResult } from '../../flows/menu.machine.js';
+import { ratingFlowVersion, ratingMachine } from '../../flows/rating.machine.js';
+import { requestFlowVersion, requestMachine } from '../../flows/request.machine.js';
+import { statusFlowVersion, statusMachine } from '../../flows/status.machine.js';
+import type { FlowId, FlowServices } from '../../flows/types.js';
+import type { WorkCalendar } from '../domain/calendar.js';
+import type { Profile } from '../domain/profile.js';
+import type { Lang } from '../domain/text.js';
+
+/** What the engine knows about the person when it starts a flow. */
+export interface FlowContext {
+  profile: Profile;
+  beneficiaryId: string;
+  lang: Lang;
+  consentVersion: string | null;
+  /** Extra input from the flow that led here (FlowOutput.nextInput) or the engine. */
+  extra: Record<string, unknown>;
+}
+
+/** One dialogue. */
+export interface FlowDef {
+  id: FlowId;
+  version: number;
+  machine: AnyStateMachine;
+  input(ctx: FlowContext): Record<string, unknown>;
+}
+
+/** Services the machines read through, plus the router. */
+export interface EngineServices extends FlowServices {
+  routeText: (input: { text: string; lang: Lang }) => Promise<RouteResult>;
+}
+
+/** The calendar of the association, for SLA dates (R3e). */
+export function calendarOf(profile: Profile): WorkCalendar {
+  return { workingDays: profile.workingDays, holidays: profile.holidays, timezone: profile.timezone };
+}
+
+/** Threshold under which an inquiry answer is not trusted and a person is offered (R3c). */
+export const INQUIRY_CONFIDENCE_THRESHOLD = 0.35;
+
+const base = (c: FlowContext) => ({ beneficiaryId: c.beneficiaryId, lang: c.lang });
+
+const DEFS: FlowDef[] = [
+  {
+    id: 'menu',
+    version: menuFlowVersion,
+    machine: menuMachine,
+    input: (c) => ({
+      ...base(c),
+      mode: (c.extra.mode as MenuMode | undefined) ?? 'menu',
+      orgName: c.profile.name,
+      consent: c.profile.consent,
+      consentVersion: c.consentVersion,
+      ...(typeof c.extra.text === 'string' ? { text: c.extra.text } : {}),
+    }),
+  },
+  {
+    id: 'inquiry',
+    version: inquiryFlowVersion,
+    machine: inquiryMachine,
+    input: (c) => ({ ...base(c), ...c.extra, confidenceThreshold: INQUIRY_CONFIDENCE_THRESHOLD }),
+  },
+  {
+    id: 'request',
+    version: requestFlowVersion,
+    machine: requestMachine,
+    input: (c) => ({
+      ...base(c),
+      ...c.extra,
+      requestTypes: c.profile.requestTypes,
+      committees: c.profile.committees,
+      calendar: calendarOf(c.profile),
+    }),
+  },
+  { id: 'status', version: statusFlowVersion, machine: statusMachine, input: (c) => ({ ...base(c), ...c.extra }) },
+  {
+    id: 'complaint',
+    version: complaintFlowVersion,
+    machine: complaintMachine,
+    input: (c) => ({
+      ...base(c),
+      ...c.extra,
+      categories: c.profile.complaintCategories,
+      committees: c.profile.committees,
+      calendar: calendarOf(c.profile),
+    }),
+  },
+  {
+    id: 'rating',
+    version: ratingFlowVersion,
+    machine: ratingMachine,
+    input: (c) => ({ ...base(c), ...c.extra, questions: c.profile.rating.questions }),
+  },
+];
+
+/** The flows with the engine's services provided. */
+export class FlowRegistry {
+  private readonly defs = new Map<string, FlowDef>();
+
+  constructor(services: EngineServices) {
+    const actors = {
+      findOpenRequest: fromPromise(({ input }: { input: Parameters<EngineServices['findOpenRequest']>[0] }) =>
+        services.findOpenRequest(input),
+      ),
+      listCases: fromPromise(({ input }: { input: Parameters<EngineServices['listCases']>[0] }) => services.listCases(input)),
+      getCase: fromPromise(({ input }: { input: Parameters<EngineServices['getCase']>[0] }) => services.getCase(input)),
+      searchFaq: fromPromise(({ input }: { input: Parameters<EngineServices['searchFaq']>[0] }) => services.searchFaq(input)),
+      routeText: fromPromise(({ input }: { input: Parameters<EngineServices['routeText']>[0] }) => services.routeText(input)),
+    };
+    for (const def of DEFS) {
+      // Provide only the services this machine declares.
+      const declared = Object.keys(def.machine.implementations.actors);
+      const provided = Object.fromEntries(Object.entries(actors).filter(([k]) => declared.includes(k)));
+      this.defs.set(def.id, { ...def, machine: def.machine.provide({ actors: provided }) });
+    }
+  }
+
+  /** The flow of an id, or undefined for an id this version does not know. */
+  get(id: string): FlowDef | undefined {
+    return this.defs.get(id);
+  }
+}

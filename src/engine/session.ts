@@ -1,0 +1,396 @@
+/**
+ * One turn of one conversation, without I/O: restore the active dialogue from its snapshot, apply
+ * global commands, send the person's message, follow the dialogue to the next one when it ends, and
+ * collect what the turn produced (rendered replies, domain effects, handoffs, the new state).
+ */
+import { type AnyActorRef, createActor } from 'xstate';
+import type { Choice, DomainEffect, FlowEmitted, FlowEvent, FlowId, FlowOutput, Reply, UserInput } from '../../flows/types.js';
+import { normalizeArabic, toLatinDigits } from '../domain/arabic.js';
+import { formatDate, nextWorkingTime } from '../domain/calendar.js';
+import type { Profile } from '../domain/profile.js';
+import type { Lang } from '../domain/text.js';
+import type { RenderedReply, Translator } from '../i18n.js';
+import { type Command, detectCommand } from './commands.js';
+import { calendarOf, type FlowRegistry } from './flow-registry.js';
+
+/** What is persisted of a conversation between turns. */
+export interface SessionState {
+  flowId: FlowId;
+  flowVersion: number;
+  /** The active machine's persisted snapshot; null when no dialogue is active. */
+  snapshot: unknown;
+  /** The choices of the last question, to map a typed "2" / "٢" / label to a choice. */
+  choices: Choice[];
+  /** The person came back after a long pause and was asked whether to continue (R3a). */
+  resumePending?: boolean;
+  mode: 'bot' | 'handoff';
+}
+
+/** The person as the turn sees them. */
+export interface TurnPerson {
+  id: string;
+  lang: Lang;
+  consentVersion: string | null;
+  lastInboundAt: Date | null;
+}
+
+/** A handoff the turn asks for (R3c). */
+export interface HandoffRequest {
+  reason: string;
+  category: string;
+  summary: Record<string, string | number>;
+}
+
+/** What a turn produced. */
+export interface TurnOutcome {
+  state: SessionState;
+  replies: RenderedReply[];
+  /** Replies as keys, for storing the exact attestation text. */
+  effects: DomainEffect[];
+  handoffs: HandoffRequest[];
+  /** The person's message goes to the staff member holding the conversation. */
+  forwardToStaff: boolean;
+  /** The handoff in progress was closed by the person. */
+  closeHandoff: boolean;
+  lang: Lang;
+  /** Flow of the turn, for metrics and logs. */
+  flowId: FlowId;
+}
+
+const SETTLE_LIMIT_MS = 10_000;
+
+/** Runs turns against the flows of a registry. */
+export class SessionRunner {
+  constructor(
+    private readonly registry: FlowRegistry,
+    private readonly profile: Profile,
+    private readonly translator: Translator,
+  ) {}
+
+  /** Runs one turn. Never throws for anything the person typed. */
+  async run(person: TurnPerson, prev: SessionState | null, input: UserInput, at: Date): Promise<TurnOutcome> {
+    const turn = new Turn(this.registry, this.profile, this.translator, person, prev, at);
+    await turn.handle(input);
+    return turn.outcome();
+  }
+}
+
+class Turn {
+  private lang: Lang;
+  private consentVersion: string | null;
+  private readonly replies: RenderedReply[] = [];
+  private readonly effects: DomainEffect[] = [];
+  private readonly handoffs: HandoffRequest[] = [];
+  private lastChoices: Choice[] = [];
+  private actor: AnyActorRef | null = null;
+  private flowId: FlowId = 'menu';
+  private flowVersion = 0;
+  private mode: SessionState['mode'];
+  private resumePending = false;
+  private forwardToStaff = false;
+  private closeHandoff = false;
+  private readonly atIso: string;
+
+  constructor(
+    private readonly registry: FlowRegistry,
+    private readonly profile: Profile,
+    private readonly translator: Translator,
+    private readonly person: TurnPerson,
+    private readonly prev: SessionState | null,
+    private readonly at: Date,
+  ) {
+    this.lang = person.lang;
+    this.consentVersion = person.consentVersion;
+    this.mode = prev?.mode ?? 'bot';
+    this.atIso = at.toISOString();
+    if (prev) this.lastChoices = prev.choices;
+  }
+
+  async handle(input: UserInput): Promise<void> {
+    const prev = this.prev;
+    const command = input.kind === 'text' ? detectCommand(input.text) : null;
+
+    if (this.mode === 'handoff') {
+      if (command?.kind === 'menu' || command?.kind === 'cancel') {
+        this.mode = 'bot';
+        this.closeHandoff = true;
+        await this.startFlow('menu', { mode: 'menu' });
+      } else {
+        // While a staff member holds the conversation the bot stays silent (R3c).
+        this.forwardToStaff = true;
+        this.keepPrevious();
+      }
+      return;
+    }
+
+    if (command) {
+      await this.applyCommand(command);
+      return;
+    }
+
+    if (!prev || prev.snapshot === null) {
+      const firstText = input.kind === 'text' ? input.text : undefined;
+      await this.startFlow('menu', { mode: prev ? 'menu' : 'welcome', ...(firstText ? { text: firstText } : {}) });
+      return;
+    }
+
+    if (!(await this.restore(prev))) return;
+
+    const mapped = this.mapChoice(input, prev.choices);
+    if (prev.resumePending) {
+      if (mapped.kind === 'choice' && mapped.id === 'session.restart') {
+        this.stopActor();
+        await this.startFlow('menu', { mode: 'menu' });
+        return;
+      }
+      if (mapped.kind === 'choice' && mapped.id === 'session.resume') {
+        await this.send({ type: 'flow.reprompt' });
+        return;
+      }
+    }
+    if (mapped.kind === 'choice' && !prev.choices.some((c) => c.id === mapped.id)) {
+      // A button from an old message: say so, and ask the current question again.
+      this.reply({ key: 'common:staleChoice' });
+      await this.send({ type: 'flow.reprompt' });
+      return;
+    }
+    if (this.isLongPause()) {
+      this.resumePending = true;
+      this.reply({
+        key: 'session:resumeAsk',
+        choices: [
+          { id: 'session.resume', key: 'session:resume' },
+          { id: 'session.restart', key: 'session:restart' },
+        ],
+      });
+      return;
+    }
+    await this.send({ type: 'user.message', input: mapped, at: this.atIso });
+  }
+
+  outcome(): TurnOutcome {
+    let snapshot: unknown = null;
+    if (this.actor && this.actor.getSnapshot().status === 'active') snapshot = this.actor.getPersistedSnapshot();
+    else if (this.forwardToStaff && this.prev) snapshot = this.prev.snapshot;
+    this.actor?.stop();
+    return {
+      state: {
+        flowId: this.flowId,
+        flowVersion: this.flowVersion,
+        snapshot,
+        choices: this.lastChoices,
+        mode: this.mode,
+        ...(this.resumePending ? { resumePending: true } : {}),
+      },
+      replies: this.replies,
+      effects: this.effects,
+      handoffs: this.handoffs,
+      forwardToStaff: this.forwardToStaff,
+      closeHandoff: this.closeHandoff,
+      lang: this.lang,
+      flowId: this.flowId,
+    };
+  }
+
+  private keepPrevious(): void {
+    if (!this.prev) return;
+    this.flowId = this.prev.flowId;
+    this.flowVersion = this.prev.flowVersion;
+  }
+
+  private isLongPause(): boolean {
+    const last = this.person.lastInboundAt;
+    if (!last || this.flowId === 'menu') return false;
+    return this.at.getTime() - last.getTime() > this.profile.resumeAfterHours * 3_600_000;
+  }
+
+  private async applyCommand(command: Command): Promise<void> {
+    const active = this.prev && this.prev.snapshot !== null;
+    switch (command.kind) {
+      case 'menu':
+        await this.startFlow('menu', { mode: 'menu' });
+        return;
+      case 'cancel':
+        await this.startFlow('menu', { mode: active && this.prev?.flowId !== 'menu' ? 'cancelled' : 'menu' });
+        return;
+      case 'human':
+        if (this.prev) this.keepPrevious();
+        this.requestHandoff({ reason: 'requested', summary: { flow: this.prev?.flowId ?? 'none' } });
+        return;
+      case 'language': {
+        const lang = command.lang ?? (this.lang === 'ar' ? 'en' : 'ar');
+        this.applyEffect({ kind: 'beneficiary.language', lang });
+        this.reply({ key: 'session:languageChanged' });
+        await this.resumeOrMenu();
+        return;
+      }
+      case 'optOut':
+      case 'optIn': {
+        const optedOut = command.kind === 'optOut';
+        this.applyEffect({ kind: 'beneficiary.optOut', optedOut, at: this.atIso });
+        this.reply({ key: optedOut ? 'session:optedOut' : 'session:optedIn' });
+        await this.resumeOrMenu();
+        return;
+      }
+    }
+  }
+
+  /** After a command that does not change the dialogue: ask the current question again. */
+  private async resumeOrMenu(): Promise<void> {
+    if (this.prev && this.prev.snapshot !== null && (await this.restore(this.prev))) {
+      await this.send({ type: 'flow.reprompt' });
+      return;
+    }
+    if (!this.actor) await this.startFlow('menu', { mode: this.prev ? 'menu' : 'welcome' });
+  }
+
+  /** Restores the active machine; an unknown or outdated snapshot restarts politely. */
+  private async restore(prev: SessionState): Promise<boolean> {
+    const def = this.registry.get(prev.flowId);
+    if (!def || def.version !== prev.flowVersion) {
+      await this.startFlow('menu', { mode: 'restart' });
+      return false;
+    }
+    try {
+      const actor = createActor(def.machine, { snapshot: prev.snapshot as never });
+      this.attach(actor);
+      actor.start();
+      if (actor.getSnapshot().status !== 'active') throw new Error('restored snapshot is not active');
+      this.actor = actor;
+      this.flowId = def.id;
+      this.flowVersion = def.version;
+      return true;
+    } catch {
+      this.stopActor();
+      await this.startFlow('menu', { mode: 'restart' });
+      return false;
+    }
+  }
+
+  private attach(actor: AnyActorRef): void {
+    // An actor that errors with no observer rethrows the error out of band and would crash the
+    // process; the turn inspects the status instead and restarts politely.
+    actor.subscribe({ error: () => {} });
+    actor.on('*', (e: FlowEmitted) => this.onEmitted(e));
+  }
+
+  private onEmitted(e: FlowEmitted): void {
+    if (e.type === 'reply') this.reply(e);
+    else if (e.type === 'effect') this.applyEffect(e.effect);
+    else if (e.type === 'handoff')
+      this.handoffs.push({
+        reason: e.reason,
+        category: e.category ?? this.profile.handoff.defaultCategory,
+        summary: e.summary ?? { flow: this.flowId },
+      });
+  }
+
+  private applyEffect(effect: DomainEffect): void {
+    this.effects.push(effect);
+    if (effect.kind === 'beneficiary.language') this.lang = effect.lang;
+    if (effect.kind === 'beneficiary.consent') this.consentVersion = effect.version;
+  }
+
+  private reply(r: Reply): void {
+    this.replies.push(this.translator.render(r, this.lang));
+    this.lastChoices = r.choices ?? [];
+  }
+
+  private stopActor(): void {
+    this.actor?.stop();
+    this.actor = null;
+  }
+
+  private async startFlow(flowId: FlowId, extra: Record<string, unknown>): Promise<void> {
+    this.stopActor();
+    const def = this.registry.get(flowId);
+    if (!def) throw new Error(`unknown flow ${flowId}`);
+    const input = def.input({
+      profile: this.profile,
+      beneficiaryId: this.person.id,
+      lang: this.lang,
+      consentVersion: this.consentVersion,
+      extra,
+    });
+    const actor = createActor(def.machine, { input });
+    this.flowId = def.id;
+    this.flowVersion = def.version;
+    this.actor = actor;
+    this.attach(actor);
+    actor.start();
+    await this.settle();
+  }
+
+  private async send(event: FlowEvent): Promise<void> {
+    this.actor?.send(event);
+    await this.settle();
+  }
+
+  /** Waits for invoked services to answer, then follows a finished dialogue to the next one. */
+  private async settle(): Promise<void> {
+    const actor = this.actor;
+    if (!actor) return;
+    const deadline = Date.now() + SETTLE_LIMIT_MS;
+    while (Date.now() < deadline) {
+      const snap = actor.getSnapshot();
+      if (snap.status !== 'active') break;
+      const busy = Object.values(snap.children as Record<string, AnyActorRef>).some((c) => c.getSnapshot().status === 'active');
+      if (!busy) break;
+      await new Promise((r) => setImmediate(r));
+    }
+    const snap = actor.getSnapshot();
+    if (snap.status === 'error') {
+      this.stopActor();
+      await this.startFlow('menu', { mode: 'restart' });
+      return;
+    }
+    if (snap.status !== 'done') return;
+    const out = (snap.output ?? { next: 'menu' }) as FlowOutput;
+    this.stopActor();
+    if (out.next === 'handoff') {
+      this.requestHandoff(null);
+      return;
+    }
+    // Starting the next dialogue settles it in turn.
+    const next: FlowId = out.next === 'menu' ? 'menu' : out.next;
+    await this.startFlow(next, next === 'menu' ? { mode: 'menu' } : (out.nextInput ?? {}));
+  }
+
+  /** Puts the conversation in the hands of a person and tells the beneficiary when to expect them. */
+  private requestHandoff(request: Omit<HandoffRequest, 'category'> | null): void {
+    if (request) this.handoffs.push({ ...request, category: this.profile.handoff.defaultCategory });
+    if (this.handoffs.length === 0)
+      this.handoffs.push({ reason: 'requested', category: this.profile.handoff.defaultCategory, summary: { flow: this.flowId } });
+    this.stopActor();
+    this.mode = 'handoff';
+    const when = nextWorkingTime(this.at, calendarOf(this.profile), this.profile.workingHours);
+    if (when.getTime() <= this.at.getTime()) this.reply({ key: 'session:handoffNow' });
+    else {
+      const d = formatDate(when, this.lang, this.profile.timezone);
+      const time = when.toLocaleTimeString(this.lang === 'ar' ? 'ar-SA' : 'en-GB', {
+        timeZone: this.profile.timezone,
+        hour: '2-digit',
+        minute: '2-digit',
+      });
+      this.reply({ key: 'session:handoffLater', params: { date: d.gregorian, hijri: d.hijri, time } });
+    }
+    this.lastChoices = [];
+  }
+
+  /** Maps a typed option number (either script) or label to the choice it names (DESIGN.md). */
+  private mapChoice(input: UserInput, choices: Choice[]): UserInput {
+    if (input.kind !== 'text' || choices.length === 0) return input;
+    const t = toLatinDigits(input.text).trim();
+    if (/^\d{1,2}$/.test(t)) {
+      const c = choices[Number(t) - 1];
+      if (c) return { kind: 'choice', id: c.id, text: input.text };
+    }
+    const norm = normalizeArabic(input.text);
+    if (!norm) return input;
+    for (const c of choices)
+      for (const lang of ['ar', 'en'] as const)
+        if (normalizeArabic(this.translator.t(c.key, lang, c.params)) === norm)
+          return { kind: 'choice', id: c.id, text: input.text };
+    return input;
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Renders the machines' replies (locale key + parameters) into text with i18next, from the
+ * resources in `locales/<lang>/<namespace>.json`. Arabic is the fallback.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import i18next, { type i18n as I18n, type Resource } from 'i18next';
+import type { Choice, Reply, ReplyParams } from '../flows/types.js';
+import { isLocalText, type Lang } from './domain/text.js';
+
+/** Where the locale folders are. */
+export const LOCALES_DIR = path.resolve(import.meta.dirname, '../locales');
+
+/** A reply as a channel shows it. */
+export interface RenderedReply {
+  text: string;
+  choices?: { id: string; label: string }[];
+}
+
+/** Reads every `locales/<lang>/<ns>.json`. */
+export function readResources(dir = LOCALES_DIR): Resource {
+  const resources: Resource = {};
+  for (const lang of readdirSync(dir)) {
+    const nsDir = path.join(dir, lang);
+    resources[lang] = {};
+    for (const file of readdirSync(nsDir).filter((f) => f.endsWith('.json'))) {
+      const ns = file.replace(/\.json$/, '');
+      (resources[lang] as Record<string, unknown>)[ns] = JSON.parse(readFileSync(path.join(nsDir, file), 'utf8'));
+    }
+  }
+  return resources;
+}
+
+/** The renderer: one i18next instance for the process. */
+export class Translator {
+  private readonly i18n: I18n;
+
+  constructor(resources: Resource = readResources()) {
+    this.i18n = i18next.createInstance();
+    const namespaces = [...new Set(Object.values(resources).flatMap((r) => Object.keys(r)))];
+    void this.i18n.init({
+      resources,
+      lng: 'ar',
+      fallbackLng: 'ar',
+      ns: namespaces,
+      defaultNS: 'common',
+      interpolation: { escapeValue: false },
+      returnNull: false,
+      initAsync: false,
+    });
+  }
+
+  /** Text of a key in a language, with parameters (LocalText parameters resolved to that language). */
+  t(key: string, lang: Lang, params?: ReplyParams): string {
+    return this.i18n.t(key, { lng: lang, ...resolveParams(params, lang) }) as string;
+  }
+
+  /** True when the key exists in the language. */
+  has(key: string, lang: Lang): boolean {
+    return this.i18n.exists(key, { lng: lang, fallbackLng: false });
+  }
+
+  /** Renders a reply for a person. */
+  render(reply: Reply, lang: Lang): RenderedReply {
+    const text = this.t(reply.key, lang, reply.params);
+    if (!reply.choices?.length) return { text };
+    return { text, choices: reply.choices.map((c: Choice) => ({ id: c.id, label: this.t(c.key, lang, c.params) })) };
+  }
+}
+
+function resolveParams(params: ReplyParams | undefined, lang: Lang): Record<string, string | number> {
+  const out: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(params ?? {})) out[k] = isLocalText(v) ? v[lang] : v;
+  return out;
+}
