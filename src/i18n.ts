@@ -47,6 +47,7 @@ export class Translator {
       interpolation: { escapeValue: false },
       returnNull: false,
       initAsync: false,
+      showSupportNotice: false,
     });
   }
 

@@ -16,7 +16,8 @@ export interface TestApp {
 
 /** Starts the app; `env` overrides the defaults. */
 export async function startApp(env: Record<string, string> = {}, options: AppOptions = {}): Promise<TestApp> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'bot-test-'));
+  const own = !env.DATABASE_URL;
+  const dir = own ? mkdtempSync(path.join(tmpdir(), 'bot-test-')) : path.dirname(env.DATABASE_URL?.replace(/^file:/, '') ?? '.');
   const config = loadConfig({ PORT: '0', DATABASE_URL: `file:${path.join(dir, 'bot.db')}`, LOG_LEVEL: 'silent', ...env });
   const app = await createApp(config, { logger: pino({ level: 'silent' }), ...options });
   const port = await app.start();
@@ -26,7 +27,7 @@ export async function startApp(env: Record<string, string> = {}, options: AppOpt
     dir,
     async close() {
       await app.stop();
-      rmSync(dir, { recursive: true, force: true });
+      if (own) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,120 @@
+/**
+ * The service as an operator runs it (`npm start`'s entry in a child process): a kill -9 in the
+ * middle of a dialogue loses nothing and the next message continues at the same step; SIGTERM lets
+ * the turns in flight finish; /healthz and /metrics answer.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ChatClient, said } from '../support/app.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const dir = mkdtempSync(path.join(tmpdir(), 'bot-proc-'));
+const dbFile = path.join(dir, 'bot.db');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Starts `src/main.ts` and resolves with its URL once it prints "ready". */
+function startService(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', DATABASE_URL: `file:${dbFile}`, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`service did not start: ${out}`)), 30_000);
+    child.stdout?.on('data', (d) => {
+      out += String(d);
+      const m = out.match(/ready: http:\/\/localhost:(\d+)\/chat/);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: `http://127.0.0.1:${m[1]}` });
+      }
+    });
+    child.stderr?.on('data', (d) => {
+      out += String(d);
+    });
+    child.on('exit', (code) => reject(new Error(`service exited ${code}: ${out}`)));
+  });
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((r) => child.once('exit', (code) => r(code)));
+}
+
+describe('the service process', () => {
+  it('kill -9 mid-dialogue, then restart: the next message continues at the same step, nothing lost', async () => {
+    const first = await startService();
+    const health = await fetch(`${first.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok', database: 'up' });
+
+    const chat = new ChatClient(first.url, 'crash-session-000001');
+    await chat.text('مرحبا');
+    await chat.choose('request');
+    await chat.choose('accept');
+    await chat.choose('type:volunteering');
+    await chat.choose('yes');
+    const askId = await chat.choose('yes');
+    expect(said(askId)).toContain('(1 ');
+    const gone = exited(first.child);
+    first.child.kill('SIGKILL');
+    await gone;
+
+    const second = await startService();
+    try {
+      const again = new ChatClient(second.url, 'crash-session-000001');
+      const next = await again.text('1000000008');
+      expect(said(next)).toContain('(2 ');
+      const metrics = await (await fetch(`${second.url}/metrics`)).text();
+      expect(metrics).toMatch(/bot_messages_in_total\{channel="web"\} 1/);
+      expect(metrics).toContain('bot_turn_duration_seconds_bucket');
+      expect(metrics).toContain('bot_outbox_depth');
+    } finally {
+      second.child.kill('SIGKILL');
+      await exited(second.child);
+    }
+    const db = new Database(dbFile, { readonly: true });
+    const inbound = db.prepare("SELECT COUNT(*) AS n FROM messages WHERE direction = 'in'").get() as { n: number };
+    db.close();
+    expect(inbound.n).toBe(7);
+  });
+
+  it('SIGTERM: the turns in flight finish and are committed, then the process exits 0', async () => {
+    const svc = await startService();
+    const chat = new ChatClient(svc.url, 'sigterm-session-00001');
+    await chat.text('مرحبا');
+    let firstAnswered: () => void = () => {};
+    const answered = new Promise<void>((r) => {
+      firstAnswered = r;
+    });
+    const sends = Array.from({ length: 30 }, (_, i) =>
+      chat.send({ text: `رسالة ${i}` }, `sigterm-msg-${i}`).then(
+        () => {
+          firstAnswered();
+          return 'ok' as const;
+        },
+        () => 'refused' as const,
+      ),
+    );
+    await answered; // turns are in flight now
+    const gone = exited(svc.child);
+    svc.child.kill('SIGTERM');
+    const [results, code] = await Promise.all([Promise.all(sends), gone]);
+    expect(code).toBe(0);
+    const ok = results.filter((r) => r === 'ok').length;
+    const db = new Database(dbFile, { readonly: true });
+    const stored = db
+      .prepare(
+        "SELECT COUNT(*) AS n FROM messages m JOIN beneficiaries b ON b.id = m.beneficiary_id WHERE b.platform_user_id = ? AND m.direction = 'in' AND m.body LIKE '%رسالة%'",
+      )
+      .get('sigterm-session-00001') as { n: number };
+    db.close();
+    // Every message that was answered is committed.
+    expect(stored.n).toBeGreaterThanOrEqual(ok);
+    expect(ok).toBeGreaterThan(0);
+  });
+});
