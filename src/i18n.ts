@@ -51,9 +51,18 @@ export class Translator {
     });
   }
 
+  private readonly memo = new Map<string, string>();
+
   /** Text of a key in a language, with parameters (LocalText parameters resolved to that language). */
   t(key: string, lang: Lang, params?: ReplyParams): string {
-    return this.i18n.t(key, { lng: lang, ...resolveParams(params, lang) }) as string;
+    // Rendering is pure for given arguments; menus and choice labels repeat on every turn.
+    const memoKey = params ? `${lang}\u0000${key}\u0000${JSON.stringify(params)}` : `${lang}\u0000${key}`;
+    const hit = this.memo.get(memoKey);
+    if (hit !== undefined) return hit;
+    const text = this.i18n.t(key, { lng: lang, ...resolveParams(params, lang) }) as string;
+    if (this.memo.size > 20_000) this.memo.clear();
+    if (memoKey.length < 2000) this.memo.set(memoKey, text);
+    return text;
   }
 
   /** True when the key exists in the language. */

@@ -117,8 +117,37 @@ export class SqliteDb implements Db {
     }
   }
 
-  async batch(stmts: Stmt[]): Promise<void> {
-    this.batchSync(stmts);
+  private group: { stmts: Stmt[]; resolve: () => void; reject: (e: unknown) => void }[] = [];
+
+  /**
+   * Group commit: batches submitted in the same tick are written in one transaction, then each
+   * caller is released. If the group fails (one batch breaks a constraint), each batch is retried
+   * alone so that only the faulty one fails. Nobody is released before their batch is committed.
+   */
+  batch(stmts: Stmt[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.group.push({ stmts, resolve, reject });
+      if (this.group.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const group = this.group;
+    this.group = [];
+    if (group.length === 0) return;
+    try {
+      this.batchSync(group.flatMap((g) => g.stmts));
+      for (const g of group) g.resolve();
+    } catch {
+      for (const g of group) {
+        try {
+          this.batchSync(g.stmts);
+          g.resolve();
+        } catch (e) {
+          g.reject(e);
+        }
+      }
+    }
   }
 
   async locked<T>(_key: string, fn: (db: Db) => Promise<T>): Promise<T> {

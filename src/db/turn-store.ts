@@ -117,8 +117,9 @@ export function turnStatements(w: TurnWrite): Stmt[] {
     });
   else
     s.push({
-      sql: 'UPDATE beneficiaries SET language = ?, last_inbound_at = ?, updated_at = ? WHERE id = ?',
-      params: [w.lang, at, at, w.beneficiaryId],
+      // Writing again makes a person reachable again (they may have unblocked the bot).
+      sql: 'UPDATE beneficiaries SET language = ?, last_inbound_at = ?, updated_at = ?, unreachable = ? WHERE id = ?',
+      params: [w.lang, at, at, false, w.beneficiaryId],
     });
   // The inbound message carries the unique (channel, platform id): a racing duplicate fails here.
   s.push({

@@ -39,22 +39,36 @@ const QUESTION_KIND_WEIGHT = 0.5;
 /** A query word found only in an entry's answer counts this much. */
 const ANSWER_ONLY = 0.5;
 
+/** A word list written as one "|"-separated string. */
+const list = (words: string) => words.split('|');
+
 // Words that only frame a question in Gulf colloquial or polite speech: they never tell the topic.
-const ARABIC_FILLERS = [
-  'وش', 'ايش', 'اش', 'شو', 'شنو', 'ايه', 'وشو', 'ليش', 'ليه', 'لماذا', 'كيف', 'كيفية', 'متى', 'وين', 'فين', 'هل', 'ماهي', 'ماهو',
-  'ابغى', 'ابغي', 'ابغا', 'ابقى', 'ابي', 'ابا', 'ودي', 'بغيت', 'اريد', 'ارغب', 'نبي', 'نبغى', 'عايز', 'بدي', 'احتاج',
-  'يعني', 'طيب', 'لو', 'سمحت', 'سمحتو', 'سمحتوا', 'فضلك', 'فضلكم', 'الله', 'يعافيك', 'يعطيك', 'يعطيكم', 'العافيه', 'يجزاك', 'خير',
-  'اخوي', 'اخوان', 'اختي', 'يا', 'ياخي', 'الحين', 'للحين', 'توني', 'مره', 'شي', 'شيء', 'اللي', 'الي', 'حق', 'حقت', 'حقي', 'حقتي',
-  'حقكم', 'عندكم', 'عندي', 'عندنا', 'انا', 'احنا', 'نحن', 'انتم', 'انتو', 'عشان', 'علشان', 'لين', 'مع', 'ولا', 'او', 'بس', 'ممكن',
-  'اقدر', 'يمكنني', 'استطيع', 'اعرف', 'ابغاكم', 'لكم', 'منكم', 'عليكم', 'السلام', 'مرحبا', 'هلا', 'اهلا', 'سؤال', 'استفسار',
-  'بخصوص', 'بالضبط', 'الجاي', 'الجايه', 'تكفى', 'تكفون', 'ع', 'علي', 'مو', 'ما', 'كم', 'لازم', 'يلزم', 'ينفع', 'اسوي', 'نسوي',
-];
+const ARABIC_FILLERS = list(
+  'وش|ايش|اش|شو|شنو|ايه|وشو|ليش|ليه|لماذا|كيف|كيفية|متى|وين|فين|هل|ماهي|ماهو|ابغى|ابغي|ابغا|ابقى|' +
+    'ابي|ابا|ودي|بغيت|اريد|ارغب|نبي|نبغى|عايز|بدي|احتاج|يعني|طيب|لو|سمحت|سمحتو|سمحتوا|فضلك|فضلكم|' +
+    'الله|يعافيك|يعطيك|يعطيكم|العافيه|يجزاك|خير|اخوي|اخوان|اختي|يا|ياخي|الحين|للحين|توني|مره|شي|شيء|' +
+    'اللي|الي|حق|حقت|حقي|حقتي|حقكم|عندكم|عندي|عندنا|انا|احنا|نحن|انتم|انتو|عشان|علشان|لين|مع|ولا|او|' +
+    'بس|ممكن|اقدر|يمكنني|استطيع|اعرف|ابغاكم|لكم|منكم|عليكم|السلام|مرحبا|هلا|اهلا|سؤال|استفسار|بخصوص|' +
+    'بالضبط|الجاي|الجايه|تكفى|تكفون|ع|علي|مو|ما|كم|لازم|يلزم|ينفع|اسوي|نسوي',
+);
 // Words of the MSA stop-word list that are topics here (a visit, a day, the time, after...).
 const ARABIC_KEEP = new Set(['زياره', 'يوم', 'ايام', 'الوقت', 'صباح', 'مساء', 'عام', 'سنه', 'عدد', 'بعد', 'قبل']);
 const ARABIC_STOP = new Set(
   [...arabicStopwords, ...ARABIC_FILLERS].map((w) => normalizeArabic(w)).filter((w) => w && !ARABIC_KEEP.has(w)),
 );
-const ENGLISH_STOP = new Set([...englishStopwords, 'please', 'hi', 'hello', 'hey', 'thanks', 'thank', 'want', 'like', 'know', 'get']);
+const ENGLISH_STOP = new Set([
+  ...englishStopwords,
+  'please',
+  'hi',
+  'hello',
+  'hey',
+  'thanks',
+  'thank',
+  'want',
+  'like',
+  'know',
+  'get',
+]);
 
 const ARABIC_PREFIXES = ['وبال', 'وال', 'بال', 'كال', 'فال', 'لل', 'ال'];
 // Pronoun suffixes first (طلبي، دوامكم)، then plural / feminine / relative endings (طلبات، تطوعية).
@@ -83,12 +97,20 @@ export function arabicLightStem(word: string): string {
   return stripSuffix(w, ARABIC_ENDINGS);
 }
 
+/**
+ * {@link normalizeArabic} plus one spelling it leaves apart: "مسئول" / "شئون" (ئ before و) are
+ * written "مسؤول" / "شؤون" just as often; both become "مسوول" / "شوون".
+ */
+export function normalizeForSearch(text: string): string {
+  return normalizeArabic(text.replace(/ئو/g, 'ؤو'));
+}
+
 const ARABIC_LETTER = /[\u0621-\u064A]/;
 const LATIN_LETTER = /[a-z]/i;
 
 /** The words of a text, normalised, without stop-words (also with a leading "و": "وكيف"). */
 function words(text: string, stop: Set<string>): string[] {
-  return normalizeArabic(text)
+  return normalizeForSearch(text)
     .split(/[^a-z0-9\u0621-\u064A]+/)
     .filter((w) => w.length > 1 && !stop.has(w) && !(w.startsWith('و') && stop.has(w.slice(1))));
 }
@@ -175,7 +197,7 @@ const QUESTION_KINDS: [RegExp, string][] = [
   [/(^| )(كيف|شلون|how)( |$)/, 'how?'],
   [/(^| )(مين|who)( |$)/, 'who?'],
   [/(^| )(وين|فين|where)( |$)/, 'where?'],
-  [/(^| )(ليش|ليه|لماذا|لم|why)( |$)/, 'why?'],
+  [/(^| )(ليش|ليه|لماذا|why)( |$)/, 'why?'],
 ];
 
 function questionKinds(text: string): string[][] {
@@ -274,7 +296,12 @@ function buildIndex(profile: Profile, lang: Lang, analyzer: Analyzer): LanguageI
  * of the most specific term it matches, fully in its question and keywords, at a discount when only
  * its answer has it.
  */
-function coverage(query: string[][], entry: Entry, idf: (term: string, loose: boolean) => number | undefined, unknownIdf: number): number {
+function coverage(
+  query: string[][],
+  entry: Entry,
+  idf: (term: string, loose: boolean) => number | undefined,
+  unknownIdf: number,
+): number {
   let total = 0;
   let found = 0;
   for (const w of query) {
@@ -345,7 +372,7 @@ export function createFaqIndex(profile: Profile): FaqIndex {
 
   return {
     search(query: string, lang: Lang, limit = 3): FaqHit[] {
-      const norm = normalizeArabic(query);
+      const norm = normalizeForSearch(query);
       const hasAr = ARABIC_LETTER.test(norm);
       const hasEn = LATIN_LETTER.test(norm);
       if (hasAr && hasEn) {

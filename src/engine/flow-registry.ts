@@ -12,6 +12,7 @@ import { statusFlowVersion, statusMachine } from '../../flows/status.machine.js'
 import type { FlowId, FlowServices } from '../../flows/types.js';
 import type { WorkCalendar } from '../domain/calendar.js';
 import type { Profile } from '../domain/profile.js';
+import { FAQ_CONFIDENCE_THRESHOLD } from '../domain/search.js';
 import type { Lang } from '../domain/text.js';
 
 /** What the engine knows about the person when it starts a flow. */
@@ -43,7 +44,7 @@ export function calendarOf(profile: Profile): WorkCalendar {
 }
 
 /** Threshold under which an inquiry answer is not trusted and a person is offered (R3c). */
-export const INQUIRY_CONFIDENCE_THRESHOLD = 0.35;
+export const INQUIRY_CONFIDENCE_THRESHOLD = FAQ_CONFIDENCE_THRESHOLD;
 
 const base = (c: FlowContext) => ({ beneficiaryId: c.beneficiaryId, lang: c.lang });
 

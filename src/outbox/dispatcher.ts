@@ -105,47 +105,74 @@ export class OutboxDispatcher {
       if (g) g.push(r);
       else groups.set(k, [r]);
     }
+    // The due rows: per recipient, the rows before the first one that waits for a retry.
+    const due: OutboxRow[][] = [];
+    for (const g of groups.values()) {
+      const prefix: OutboxRow[] = [];
+      for (const row of g) {
+        if (toDate(row.next_attempt_at).getTime() > now.getTime()) break;
+        prefix.push(row);
+      }
+      if (prefix.length) due.push(prefix);
+    }
+    if (due.length === 0) return 0;
+    // Claim them in one statement; rows another dispatcher holds are not returned.
+    const lease = new Date(now.getTime() + (this.o.leaseMs ?? 60_000));
+    const ids = due.flat().map((r) => r.id);
+    const claimed = new Set<number>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const rows = await this.o.db.all<{ id: number }>(
+        `UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = ?
+          WHERE status = 'pending' AND id IN (${chunk.map(() => '?').join(', ')}) RETURNING id`,
+        [lease, ...chunk],
+      );
+      for (const r of rows) claimed.add(Number(r.id));
+    }
     let sent = 0;
-    const queue = [...groups.values()];
+    const done: Stmt[] = [];
+    const queue = [...due];
     const workers = Array.from({ length: Math.min(this.o.concurrency ?? 16, queue.length) }, async () => {
-      for (let g = queue.shift(); g; g = queue.shift()) sent += await this.sendGroup(g, now);
+      for (let g = queue.shift(); g; g = queue.shift()) sent += await this.sendGroup(g, claimed, now, done);
     });
     await Promise.all(workers);
+    if (done.length) await this.o.db.batch(done);
     return sent;
   }
 
-  /** Sends one recipient's rows in order, stopping at the first that is not due or fails. */
-  private async sendGroup(rows: OutboxRow[], now: Date): Promise<number> {
+  /** Sends one recipient's claimed rows in order, stopping at the first failure. */
+  private async sendGroup(rows: OutboxRow[], claimed: Set<number>, now: Date, done: Stmt[]): Promise<number> {
     let sent = 0;
-    for (const row of rows) {
-      if (toDate(row.next_attempt_at).getTime() > now.getTime()) break;
-      const lease = new Date(now.getTime() + (this.o.leaseMs ?? 60_000));
-      const claimed = await this.o.db.run(
-        "UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = ? WHERE id = ? AND status = 'pending'",
-        [lease, row.id],
-      );
-      if (claimed !== 1) break; // another dispatcher has it
-      const ok = await this.sendRow(row);
-      if (!ok) break;
+    const mine = rows.filter((r) => claimed.has(Number(r.id)));
+    for (const row of mine) {
+      const result = await this.sendRow(row);
+      if (result === null) break;
+      done.push(result);
       sent++;
     }
+    // Rows not tried after a failure go back to pending, in order, for the next run.
+    const left = mine.slice(sent + 1);
+    if (left.length)
+      done.push({
+        sql: `UPDATE outbox SET status = 'pending', attempts = attempts - 1, next_attempt_at = ? WHERE status = 'sending' AND id IN (${left.map(() => '?').join(', ')})`,
+        params: [now, ...left.map((r) => r.id)],
+      });
     return sent;
   }
 
-  private async sendRow(row: OutboxRow): Promise<boolean> {
+  /** Sends a row; resolves with the statement that marks it sent, or null when it was not sent. */
+  private async sendRow(row: OutboxRow): Promise<Stmt | null> {
     const { db, logger, metrics } = this.o;
     const sender = this.senders.get(row.channel);
     const attempts = row.attempts + 1;
     try {
       if (!sender) throw new SendError(`no sender for channel ${row.channel}`, 'retry');
       const res = await sender.send(row.recipient, JSON.parse(row.payload) as OutboundMessage);
-      await db.run("UPDATE outbox SET status = 'sent', sent_at = ?, platform_message_id = ?, last_error = NULL WHERE id = ?", [
-        this.clock(),
-        res.platformMessageId ?? null,
-        row.id,
-      ]);
       metrics?.messagesOut.inc({ channel: row.channel });
-      return true;
+      return {
+        sql: "UPDATE outbox SET status = 'sent', sent_at = ?, platform_message_id = ?, last_error = NULL WHERE id = ?",
+        params: [this.clock(), res.platformMessageId ?? null, row.id],
+      };
     } catch (e) {
       metrics?.sendFailures.inc({ channel: row.channel });
       const err = e instanceof SendError ? e : new SendError(errorName(e), 'retry');
@@ -158,9 +185,14 @@ export class OutboxDispatcher {
             sql: 'UPDATE beneficiaries SET unreachable = ? WHERE channel = ? AND platform_user_id = ?',
             params: [true, row.channel, row.recipient],
           },
+          // No retry storm: the person's other queued messages will not get through either.
+          {
+            sql: "UPDATE outbox SET status = 'failed', last_error = 'unreachable' WHERE channel = ? AND recipient = ? AND status IN ('pending', 'sending') AND id > ?",
+            params: [row.channel, row.recipient, row.id],
+          },
         ]);
         logger.warn({ outbox: row.id, channel: row.channel }, 'recipient unreachable');
-        return false;
+        return null;
       }
       if (err.kind === 'fatal' || attempts >= (this.o.maxAttempts ?? 8)) {
         const stmts: Stmt[] = [
@@ -177,7 +209,7 @@ export class OutboxDispatcher {
           );
         await db.batch(stmts);
         logger.error({ outbox: row.id, channel: row.channel, attempts }, 'outbox message dead-lettered');
-        return false;
+        return null;
       }
       const base = this.o.baseDelayMs ?? 1000;
       const backoff = Math.min(this.o.maxDelayMs ?? 300_000, base * 2 ** (attempts - 1));
@@ -188,7 +220,7 @@ export class OutboxDispatcher {
         row.id,
       ]);
       logger.warn({ outbox: row.id, channel: row.channel, attempts, retryInMs: Math.round(delay) }, 'send failed, will retry');
-      return false;
+      return null;
     }
   }
 }

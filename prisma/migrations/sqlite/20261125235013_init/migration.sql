@@ -216,7 +216,7 @@ CREATE UNIQUE INDEX "ratings_complaint_id_key" ON "ratings"("complaint_id");
 CREATE INDEX "handoffs_status_idx" ON "handoffs"("status");
 
 -- CreateIndex
-CREATE INDEX "outbox_status_next_attempt_at_idx" ON "outbox"("status", "next_attempt_at");
+CREATE INDEX "outbox_status_id_idx" ON "outbox"("status", "id");
 
 -- CreateIndex
 CREATE INDEX "outbox_channel_recipient_id_idx" ON "outbox"("channel", "recipient", "id");

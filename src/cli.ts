@@ -1,0 +1,51 @@
+/**
+ * The command line: `npm run cli -- route "<text>"` prints, as one JSON line on stdout, how the bot
+ * would route a first message with the association profile of `ORG_PROFILE` (default: the shipped
+ * one). Errors and usage go to stderr; stdout carries only the JSON.
+ */
+import { ConfigError, loadConfig } from './config.js';
+import { routeIntent } from './domain/intent.js';
+import { loadProfile, type Profile, ProfileError } from './domain/profile.js';
+import { createFaqIndex, POLICY_ID_PREFIX } from './domain/search.js';
+import type { LocalText } from './domain/text.js';
+
+const USAGE = `usage: npm run cli -- route "<text>"
+  route <text>   print how a first message is routed: {"intent","confidence","faq"?}
+environment: ORG_PROFILE = path of the association profile (default: src/profiles/social-support.json)
+`;
+
+/** The question of a FAQ entry or the title of a policy text, by search id. */
+function questionOf(profile: Profile, id: string): LocalText | undefined {
+  if (id.startsWith(POLICY_ID_PREFIX)) return profile.policies.find((p) => POLICY_ID_PREFIX + p.id === id)?.title;
+  return profile.faq.find((f) => f.id === id)?.question;
+}
+
+/** Routes `text` and returns the JSON line the `route` command prints. */
+function routeCommand(profile: Profile, text: string): string {
+  const r = routeIntent(text, createFaqIndex(profile));
+  const lang = /[\u0621-\u064A]/.test(text) ? 'ar' : 'en';
+  const faq = r.faq && { id: r.faq.id, question: questionOf(profile, r.faq.id)?.[lang] ?? '', confidence: r.faq.confidence };
+  return JSON.stringify({ intent: r.intent, confidence: r.confidence, ...(faq ? { faq } : {}) });
+}
+
+function main(argv: string[]): number {
+  const [command, ...rest] = argv;
+  const text = rest.join(' ').trim();
+  if (command !== 'route' || !text) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  try {
+    const profile = loadProfile(loadConfig(process.env).profilePath);
+    process.stdout.write(`${routeCommand(profile, text)}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof ConfigError || e instanceof ProfileError) {
+      process.stderr.write(`${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));
