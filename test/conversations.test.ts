@@ -176,6 +176,53 @@ describe('conversations (Arabic)', () => {
   });
 });
 
+describe('returning after a long pause (R3a)', () => {
+  it('offers to continue where the person stopped, or to start over', async () => {
+    let now = new Date('2026-11-29T09:00:00Z');
+    t = await startApp({}, { clock: () => now });
+    const chat = new ChatClient(t.url);
+    await chat.text('مرحبا');
+    await chat.choose('complaint');
+    await chat.choose('accept');
+    const category = await chat.text('1');
+    expect(choicesOf(category)).toEqual([]); // the description question
+    now = new Date(now.getTime() + (t.app.profile.resumeAfterHours + 1) * 3_600_000);
+    const back = await chat.text('السلام عليكم');
+    expect(said(back)).toContain(t.app.translator.t('session:resumeAsk', 'ar'));
+    expect(choicesOf(back)).toEqual(['session.resume', 'session.restart']);
+    const resumed = await chat.choose('session.resume');
+    expect(said(resumed)).toBe(said(category).split('\n---\n').at(-1));
+    now = new Date(now.getTime() + (t.app.profile.resumeAfterHours + 1) * 3_600_000);
+    await chat.text('مرحبا');
+    const restarted = await chat.choose('session.restart');
+    expect(choicesOf(restarted)).toContain('request');
+  });
+});
+
+describe('a second association (R12)', () => {
+  it('runs the same dialogues from the cooperative profile: a compensation claim goes to its investigation committee (R4)', async () => {
+    const profile = path.resolve(import.meta.dirname, '../src/profiles/cooperative.json');
+    t = await startApp({ ORG_PROFILE: profile });
+    const chat = new ChatClient(t.url);
+    const hello = await chat.text('مرحبا');
+    expect(t.app.profile.id).not.toBe('social_support');
+    expect(said(hello)).toContain(t.app.profile.name.ar);
+    await chat.choose('complaint');
+    await chat.choose('accept');
+    await chat.choose('cat:compensation');
+    await chat.text('تلفت بضاعتي في مستودع الجمعية بسبب تسرب المياه');
+    await chat.text('خسرت قيمة البضاعة كاملة');
+    await chat.text('٢٬٣٠٠');
+    await chat.choose('skip');
+    const done = await chat.choose('confirm');
+    const investigation = t.app.profile.committees.find((c) => c.id === 'investigation');
+    expect(said(done)).toContain(investigation?.name.ar);
+    const row = await t.app.db.get<{ committee: string; data: string }>('SELECT committee, data FROM complaints');
+    expect(row?.committee).toBe('investigation');
+    expect(JSON.parse(row?.data ?? '{}')).toMatchObject({ amount: 2300 });
+  });
+});
+
 describe('conversations (English)', () => {
   it('switches to English and files a compensation complaint with an amount', async () => {
     t = await startApp();
