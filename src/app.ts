@@ -13,6 +13,8 @@ import type { ChannelDeps, ChannelModule } from './channels/module.js';
 import { StaffSender } from './channels/staff.sender.js';
 import { webChatRouter } from './channels/web/web.routes.js';
 import { WebSender } from './channels/web/web.sender.js';
+import { createWhatsappCloudChannel } from './channels/whatsapp-cloud/cloud.channel.js';
+import { createWhatsappWebChannel } from './channels/whatsapp-web/web.channel.js';
 import type { Config } from './config.js';
 import { type Db, openDatabase } from './db/database.js';
 import { migrate } from './db/migrate.js';
@@ -95,7 +97,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       dispatcher?.kick();
     },
   };
-  const channels = options.channels ? options.channels(deps) : defaultChannels(deps);
+  const channels = options.channels ? options.channels(deps) : defaultChannels(deps, translator);
   const staffTelegram = channels.find((c) => c.sendStaff);
   const staffSender = new StaffSender(
     logger,
@@ -184,6 +186,9 @@ function attachmentDir(databaseUrl: string): string {
 }
 
 /** The channels the configuration enables (Telegram, WhatsApp Web, WhatsApp Cloud). */
-function defaultChannels(_deps: ChannelDeps): ChannelModule[] {
-  return [];
+function defaultChannels(deps: ChannelDeps, translator: Translator): ChannelModule[] {
+  const out: ChannelModule[] = [];
+  if (deps.config.whatsappWeb) out.push(createWhatsappWebChannel(deps, undefined, { translator }));
+  if (deps.config.whatsappCloud) out.push(createWhatsappCloudChannel(deps, { translator }));
+  return out;
 }

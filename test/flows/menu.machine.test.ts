@@ -26,7 +26,7 @@ function start(
   const effects: DomainEffect[] = [];
   const handoffs: string[] = [];
   const machine = menuMachine.provide({
-    actors: { routeText: fromPromise(async ({ input }: { input: { text: string } }) => route(input.text)) },
+    actors: { routeText: fromPromise(async ({ input }: { input: { text: string; lang: 'ar' | 'en' } }) => route(input.text)) },
   });
   const actor = createActor(machine, { input: { ...base, ...input } });
   actor.on('*', (e: FlowEmitted) => {
@@ -179,7 +179,7 @@ describe('menu machine', () => {
     const m = start({ mode: 'menu' });
     await m.send(choice('complaint'));
     const snapshot = JSON.parse(JSON.stringify(m.actor.getPersistedSnapshot()));
-    const restored = createActor(menuMachine, { snapshot });
+    const restored = createActor(menuMachine, { snapshot, input: base });
     restored.start();
     expect(restored.getSnapshot().value).toBe('consent');
   });

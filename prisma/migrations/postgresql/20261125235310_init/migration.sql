@@ -237,6 +237,9 @@ CREATE INDEX "outbox_status_id_idx" ON "outbox"("status", "id");
 CREATE INDEX "outbox_channel_recipient_id_idx" ON "outbox"("channel", "recipient", "id");
 
 -- CreateIndex
+CREATE INDEX "outbox_platform_message_id_idx" ON "outbox"("platform_message_id");
+
+-- CreateIndex
 CREATE INDEX "staff_audit_subject_type_subject_id_idx" ON "staff_audit"("subject_type", "subject_id");
 
 -- CreateIndex
