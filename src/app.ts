@@ -11,6 +11,7 @@ import { AttachmentStore } from './attachments/attachment-store.js';
 import type { ChannelSender } from './channels/channel.js';
 import type { ChannelDeps, ChannelModule } from './channels/module.js';
 import { StaffSender } from './channels/staff.sender.js';
+import { createTelegramChannel } from './channels/telegram/telegram.channel.js';
 import { webChatRouter } from './channels/web/web.routes.js';
 import { WebSender } from './channels/web/web.sender.js';
 import { createWhatsappCloudChannel } from './channels/whatsapp-cloud/cloud.channel.js';
@@ -188,6 +189,7 @@ function attachmentDir(databaseUrl: string): string {
 /** The channels the configuration enables (Telegram, WhatsApp Web, WhatsApp Cloud). */
 function defaultChannels(deps: ChannelDeps, translator: Translator): ChannelModule[] {
   const out: ChannelModule[] = [];
+  if (deps.config.telegram) out.push(createTelegramChannel(deps));
   if (deps.config.whatsappWeb) out.push(createWhatsappWebChannel(deps, undefined, { translator }));
   if (deps.config.whatsappCloud) out.push(createWhatsappCloudChannel(deps, { translator }));
   return out;

@@ -33,6 +33,7 @@ interface BeneficiaryRow {
   flow_version: number | null;
   snapshot: string | null;
   mode: string | null;
+  suspended: string | null;
 }
 
 /** Reads what a turn needs in one query, plus the duplicate check. */
@@ -44,11 +45,31 @@ export async function loadTurn(db: Db, channel: Channel, userId: string, message
   if (dup) return { duplicate: true, beneficiary: null, state: null };
   const row = await db.get<BeneficiaryRow>(
     `SELECT b.id, b.language, b.consent_version, b.last_inbound_at, b.opted_out,
-            c.flow_id, c.flow_version, c.snapshot, c.mode
+            c.flow_id, c.flow_version, c.snapshot, c.mode, c.suspended
        FROM beneficiaries b LEFT JOIN conversations c ON c.beneficiary_id = b.id
       WHERE b.channel = ? AND b.platform_user_id = ?`,
     [channel, userId],
   );
+  return toLoaded(row);
+}
+
+/** Reads the person and conversation of a beneficiary id (for turns the bot starts itself). */
+export async function loadBeneficiary(
+  db: Db,
+  beneficiaryId: string,
+): Promise<(LoadedTurn & { channel: Channel; userId: string }) | null> {
+  const row = await db.get<BeneficiaryRow & { channel: string; platform_user_id: string }>(
+    `SELECT b.id, b.channel, b.platform_user_id, b.language, b.consent_version, b.last_inbound_at, b.opted_out,
+            c.flow_id, c.flow_version, c.snapshot, c.mode, c.suspended
+       FROM beneficiaries b LEFT JOIN conversations c ON c.beneficiary_id = b.id
+      WHERE b.id = ?`,
+    [beneficiaryId],
+  );
+  if (!row) return null;
+  return { ...toLoaded(row), channel: row.channel as Channel, userId: row.platform_user_id };
+}
+
+function toLoaded(row: BeneficiaryRow | undefined): LoadedTurn {
   if (!row) return { duplicate: false, beneficiary: null, state: null };
   let state: SessionState | null = null;
   if (row.flow_id !== null && row.snapshot !== null) {
@@ -65,6 +86,7 @@ export async function loadTurn(db: Db, channel: Channel, userId: string, message
       choices: stored.c ?? [],
       resumePending: stored.r === true,
       mode: row.mode === 'handoff' ? 'handoff' : 'bot',
+      suspended: parseSuspended(row.suspended),
     };
   }
   return {
@@ -78,6 +100,15 @@ export async function loadTurn(db: Db, channel: Channel, userId: string, message
     },
     state,
   };
+}
+
+function parseSuspended(v: string | null): SessionState['suspended'] {
+  if (!v) return null;
+  try {
+    return JSON.parse(v) as SessionState['suspended'];
+  } catch {
+    return null;
+  }
 }
 
 /** A staff alert: a text for the staff chat, routed by officer category (R7). */
@@ -94,7 +125,8 @@ export interface TurnWrite {
   isNewBeneficiary: boolean;
   lang: Lang;
   at: Date;
-  inbound: { messageId: string; kind: string; body: string };
+  /** The person's message; absent when the bot starts the turn itself (a prompt, a hand-back). */
+  inbound?: { messageId: string; kind: string; body: string };
   state: SessionState;
   outbound: OutboundMessage[];
   effects: DomainEffect[];
@@ -109,7 +141,9 @@ export interface TurnWrite {
 export function turnStatements(w: TurnWrite): Stmt[] {
   const at = w.at;
   const s: Stmt[] = [];
-  if (w.isNewBeneficiary)
+  if (!w.inbound) {
+    // A turn the bot started: the person did not write, so their last inbound time stays.
+  } else if (w.isNewBeneficiary)
     s.push({
       sql: `INSERT INTO beneficiaries (id, channel, platform_user_id, language, opted_out, unreachable, last_inbound_at, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -122,18 +156,29 @@ export function turnStatements(w: TurnWrite): Stmt[] {
       params: [w.lang, at, at, false, w.beneficiaryId],
     });
   // The inbound message carries the unique (channel, platform id): a racing duplicate fails here.
-  s.push({
-    sql: `INSERT INTO messages (beneficiary_id, channel, direction, platform_message_id, kind, body, created_at)
-          VALUES (?, ?, 'in', ?, ?, ?, ?)`,
-    params: [w.beneficiaryId, w.channel, w.inbound.messageId, w.inbound.kind, w.inbound.body, at],
-  });
+  if (w.inbound)
+    s.push({
+      sql: `INSERT INTO messages (beneficiary_id, channel, direction, platform_message_id, kind, body, created_at)
+            VALUES (?, ?, 'in', ?, ?, ?, ?)`,
+      params: [w.beneficiaryId, w.channel, w.inbound.messageId, w.inbound.kind, w.inbound.body, at],
+    });
   const stored = JSON.stringify({ s: w.state.snapshot, c: w.state.choices, ...(w.state.resumePending ? { r: true } : {}) });
   s.push({
-    sql: `INSERT INTO conversations (id, beneficiary_id, flow_id, flow_version, snapshot, mode, created_at, updated_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    sql: `INSERT INTO conversations (id, beneficiary_id, flow_id, flow_version, snapshot, suspended, mode, created_at, updated_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
           ON CONFLICT (beneficiary_id) DO UPDATE SET flow_id = excluded.flow_id, flow_version = excluded.flow_version,
-            snapshot = excluded.snapshot, mode = excluded.mode, updated_at = excluded.updated_at`,
-    params: [randomUUID(), w.beneficiaryId, w.state.flowId, w.state.flowVersion, stored, w.state.mode, at, at],
+            snapshot = excluded.snapshot, suspended = excluded.suspended, mode = excluded.mode, updated_at = excluded.updated_at`,
+    params: [
+      randomUUID(),
+      w.beneficiaryId,
+      w.state.flowId,
+      w.state.flowVersion,
+      stored,
+      w.state.suspended ? JSON.stringify(w.state.suspended) : null,
+      w.state.mode,
+      at,
+      at,
+    ],
   });
   for (const e of w.effects) s.push(...effectStatements(w, e));
   if (w.closeHandoff)

@@ -45,7 +45,8 @@ const field = z
   })
   .strict()
   .superRefine((f, ctx) => {
-    if (f.type === 'choice' && !f.options) ctx.addIssue({ code: 'custom', message: 'a choice field needs options', path: ['options'] });
+    if (f.type === 'choice' && !f.options)
+      ctx.addIssue({ code: 'custom', message: 'a choice field needs options', path: ['options'] });
   });
 
 /** R10: an eligibility pre-check; the committee decides. */
@@ -155,15 +156,27 @@ export const profileSchema = z
       if (!committees.has(t.committee))
         ctx.addIssue({ code: 'custom', path: ['requestTypes', i, 'committee'], message: `unknown committee "${t.committee}"` });
       if (!categories.has(t.category))
-        ctx.addIssue({ code: 'custom', path: ['requestTypes', i, 'category'], message: `no officer for category "${t.category}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['requestTypes', i, 'category'],
+          message: `no officer for category "${t.category}"`,
+        });
     });
     p.complaintCategories.forEach((c, i) => {
       if (!committees.has(c.committee))
-        ctx.addIssue({ code: 'custom', path: ['complaintCategories', i, 'committee'], message: `unknown committee "${c.committee}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['complaintCategories', i, 'committee'],
+          message: `unknown committee "${c.committee}"`,
+        });
     });
     if (!categories.has(p.handoff.defaultCategory))
       ctx.addIssue({ code: 'custom', path: ['handoff', 'defaultCategory'], message: 'no officer for this category' });
-    for (const [name, list] of [['requestTypes', p.requestTypes], ['faq', p.faq], ['committees', p.committees]] as const) {
+    for (const [name, list] of [
+      ['requestTypes', p.requestTypes],
+      ['faq', p.faq],
+      ['committees', p.committees],
+    ] as const) {
       const seen = new Set<string>();
       list.forEach((x, i) => {
         if (seen.has(x.id)) ctx.addIssue({ code: 'custom', path: [name, i, 'id'], message: `duplicate id "${x.id}"` });

@@ -6,13 +6,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { type Db, UniqueViolation } from '../db/database.js';
-import { loadTurn, type StaffAlert, turnStatements } from '../db/turn-store.js';
+import type { Channel, FlowId, Reply } from '../../flows/types.js';
+import { type Db, type Stmt, UniqueViolation } from '../db/database.js';
+import { loadBeneficiary, loadTurn, outboundStatements, type StaffAlert, turnStatements } from '../db/turn-store.js';
 import type { Profile } from '../domain/profile.js';
+import type { Lang } from '../domain/text.js';
 import type { Translator } from '../i18n.js';
 import type { Metrics } from '../metrics.js';
 import type { InboundMessage, OutboundMessage } from './messages.js';
-import type { HandoffRequest, SessionRunner } from './session.js';
+import type { HandoffRequest, SessionRunner, SessionState, TurnOutcome, TurnPerson } from './session.js';
 
 /** The result of handing a message to the engine. */
 export interface TurnResult {
@@ -100,30 +102,12 @@ export class Engine {
       msg.input,
       msg.at,
     );
-    const attestations: Record<string, string> = {};
-    for (const e of outcome.effects)
-      if (e.kind === 'request.create')
-        attestations[e.ref] = this.o.translator.t(e.attestation.key, outcome.lang, e.attestation.params);
-    const handoffs = outcome.handoffs.map((h) => ({ ...h, id: randomUUID() }));
-    const staffAlerts = this.staffAlerts(handoffs, outcome, msg);
     try {
-      await db.batch(
-        turnStatements({
-          channel: msg.channel,
-          userId: msg.userId,
-          beneficiaryId: person.id,
-          isNewBeneficiary: isNew,
-          lang: outcome.lang,
-          at: msg.at,
-          inbound: { messageId: msg.messageId, kind: msg.input.kind, body: JSON.stringify(msg.input) },
-          state: outcome.state,
-          outbound: outcome.replies,
-          effects: outcome.effects,
-          attestations,
-          handoffs,
-          closeHandoff: outcome.closeHandoff,
-          staffAlerts,
-        }),
+      await this.commit(
+        db,
+        { channel: msg.channel, userId: msg.userId, beneficiaryId: person.id, isNew, at: msg.at },
+        outcome,
+        msg,
       );
     } catch (e) {
       // The same message raced in through another path and was committed first.
@@ -145,17 +129,121 @@ export class Engine {
       { beneficiary: person.id, channel: msg.channel, flow: outcome.flowId, replies: outcome.replies.length, ms: seconds * 1000 },
       'turn committed',
     );
-    for (const h of handoffs)
-      logger.info({ beneficiary: person.id, handoff: h.id, reason: h.reason, category: h.category }, 'handoff');
-    if (outcome.replies.length || staffAlerts.length) this.o.onCommitted?.();
     return { status: 'processed', replies: outcome.replies, beneficiaryId: person.id };
+  }
+
+  /** Writes everything a turn produced in one transaction, then wakes the dispatcher. */
+  private async commit(
+    db: Db,
+    who: { channel: Channel; userId: string; beneficiaryId: string; isNew: boolean; at: Date },
+    outcome: TurnOutcome,
+    msg?: InboundMessage,
+    extraStatements: Stmt[] = [],
+  ): Promise<void> {
+    const attestations: Record<string, string> = {};
+    for (const e of outcome.effects)
+      if (e.kind === 'request.create')
+        attestations[e.ref] = this.o.translator.t(e.attestation.key, outcome.lang, e.attestation.params);
+    const handoffs = outcome.handoffs.map((h) => ({ ...h, id: randomUUID() }));
+    const staffAlerts = this.staffAlerts(handoffs, outcome, who.channel, msg);
+    await db.batch([
+      ...turnStatements({
+        channel: who.channel,
+        userId: who.userId,
+        beneficiaryId: who.beneficiaryId,
+        isNewBeneficiary: who.isNew,
+        lang: outcome.lang,
+        at: who.at,
+        ...(msg ? { inbound: { messageId: msg.messageId, kind: msg.input.kind, body: JSON.stringify(msg.input) } } : {}),
+        state: outcome.state,
+        outbound: outcome.replies,
+        effects: outcome.effects,
+        attestations,
+        handoffs,
+        closeHandoff: outcome.closeHandoff,
+        staffAlerts,
+      }),
+      ...extraStatements,
+    ]);
+    for (const h of handoffs)
+      this.o.logger.info({ beneficiary: who.beneficiaryId, handoff: h.id, reason: h.reason, category: h.category }, 'handoff');
+    if (outcome.replies.length || staffAlerts.length || extraStatements.length) this.o.onCommitted?.();
+  }
+
+  /**
+   * Starts a dialogue on the bot's initiative for a person (a rating prompt, a request for
+   * missing information), suspending what they were doing. Resolves false when a staff member
+   * holds the conversation or the person is unknown. `extraStatements` commit in the same
+   * transaction (e.g. marking the prompt as sent).
+   */
+  async interrupt(
+    beneficiaryId: string,
+    flowId: FlowId,
+    extra: Record<string, unknown>,
+    options: { at?: Date; preface?: Reply; extraStatements?: Stmt[] } = {},
+  ): Promise<boolean> {
+    return this.asPerson(beneficiaryId, async (db, loaded, person) => {
+      const at = options.at ?? new Date();
+      const outcome = await this.o.sessions.interrupt(person, loaded.state, flowId, extra, at, options.preface);
+      if (!outcome) return false;
+      await this.commit(db, { ...loaded, beneficiaryId, isNew: false, at }, outcome, undefined, options.extraStatements);
+      return true;
+    });
+  }
+
+  /** A staff member hands the conversation back: the bot resumes with the menu. */
+  async handBack(beneficiaryId: string, at = new Date()): Promise<boolean> {
+    return this.asPerson(beneficiaryId, async (db, loaded, person) => {
+      if (loaded.state?.mode !== 'handoff') return false;
+      const outcome = await this.o.sessions.handBack(person, loaded.state, at);
+      await this.commit(db, { ...loaded, beneficiaryId, isNew: false, at }, outcome);
+      return true;
+    });
+  }
+
+  /** Sends a staff member's words to the person on their channel (committed, then dispatched). */
+  async staffReply(beneficiaryId: string, text: string, at = new Date()): Promise<boolean> {
+    return this.asPerson(beneficiaryId, async (db, loaded) => {
+      const message = { text: this.o.translator.t('session:staffSays', loaded.lang, { text }) };
+      await db.batch(outboundStatements(loaded.channel, loaded.userId, beneficiaryId, message, at));
+      this.o.onCommitted?.();
+      return true;
+    });
+  }
+
+  private async asPerson<T>(
+    beneficiaryId: string,
+    fn: (
+      db: Db,
+      loaded: { channel: Channel; userId: string; state: SessionState | null; lang: Lang },
+      person: TurnPerson,
+    ) => Promise<T | false>,
+  ): Promise<T | false> {
+    const first = await loadBeneficiary(this.o.db, beneficiaryId);
+    if (!first) return false;
+    const key = `${first.channel}:${first.userId}`;
+    return this.queue.run(key, () =>
+      this.o.db.locked(key, async (db) => {
+        const loaded = await loadBeneficiary(db, beneficiaryId);
+        if (!loaded?.beneficiary) return false;
+        const b = loaded.beneficiary;
+        const person: TurnPerson = {
+          id: b.id,
+          lang: b.language,
+          consentVersion: b.consentVersion,
+          lastInboundAt: b.lastInboundAt,
+        };
+        return fn(db, { channel: loaded.channel, userId: loaded.userId, state: loaded.state, lang: b.language }, person);
+      }),
+    );
   }
 
   /** Alerts for the staff chat: new handoffs with their summary, and messages during a handoff (R3c, R7). */
   private staffAlerts(
     handoffs: (HandoffRequest & { id: string })[],
     outcome: { forwardToStaff: boolean; flowId: string },
-    msg: InboundMessage,
+    channel: Channel,
+    msg?: InboundMessage,
   ): StaffAlert[] {
     const t = this.o.translator;
     const alerts: StaffAlert[] = handoffs.map((h) => ({
@@ -164,13 +252,13 @@ export class Engine {
         case: h.id.slice(0, 8),
         reason: t.t(`staff:reason.${h.reason}`, 'ar'),
         category: h.category,
-        channel: msg.channel,
+        channel,
         summary: Object.entries(h.summary)
           .map(([k, v]) => `${k}: ${v}`)
           .join('، '),
       }),
     }));
-    if (outcome.forwardToStaff) {
+    if (outcome.forwardToStaff && msg) {
       const body = msg.input.kind === 'text' ? msg.input.text : t.t(`staff:attachment.${msg.input.kind}`, 'ar');
       alerts.push({
         recipient: this.officerChat(this.o.profile.handoff.defaultCategory),

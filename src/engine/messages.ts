@@ -21,4 +21,6 @@ export interface InboundMessage {
 export interface OutboundMessage {
   text: string;
   choices?: { id: string; label: string }[];
+  /** Offer the platform's "share my phone number" button with this label (Telegram). */
+  requestContact?: string;
 }

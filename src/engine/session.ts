@@ -24,6 +24,8 @@ export interface SessionState {
   /** The person came back after a long pause and was asked whether to continue (R3a). */
   resumePending?: boolean;
   mode: 'bot' | 'handoff';
+  /** A dialogue interrupted by one the bot started (a rating prompt); it resumes afterwards. */
+  suspended?: { flowId: FlowId; flowVersion: number; snapshot: unknown; choices: Choice[] } | null;
 }
 
 /** The person as the turn sees them. */
@@ -73,6 +75,32 @@ export class SessionRunner {
     await turn.handle(input);
     return turn.outcome();
   }
+
+  /**
+   * Starts a dialogue on the bot's initiative (a rating prompt, a request for missing
+   * information). The dialogue in progress, if any, is suspended and resumes when this one ends.
+   * Returns null while a staff member holds the conversation: the bot does not interrupt them.
+   */
+  async interrupt(
+    person: TurnPerson,
+    prev: SessionState | null,
+    flowId: FlowId,
+    extra: Record<string, unknown>,
+    at: Date,
+    preface?: Reply,
+  ): Promise<TurnOutcome | null> {
+    if (prev?.mode === 'handoff') return null;
+    const turn = new Turn(this.registry, this.profile, this.translator, person, prev, at);
+    await turn.interrupt(flowId, extra, preface);
+    return turn.outcome();
+  }
+
+  /** The staff member handed the conversation back: the bot resumes with the menu. */
+  async handBack(person: TurnPerson, prev: SessionState | null, at: Date): Promise<TurnOutcome> {
+    const turn = new Turn(this.registry, this.profile, this.translator, person, prev, at);
+    await turn.handBack();
+    return turn.outcome();
+  }
 }
 
 class Turn {
@@ -90,6 +118,7 @@ class Turn {
   private forwardToStaff = false;
   private closeHandoff = false;
   private readonly atIso: string;
+  private suspended: SessionState['suspended'];
 
   constructor(
     private readonly registry: FlowRegistry,
@@ -104,6 +133,23 @@ class Turn {
     this.mode = prev?.mode ?? 'bot';
     this.atIso = at.toISOString();
     if (prev) this.lastChoices = prev.choices;
+    this.suspended = prev?.suspended ?? null;
+  }
+
+  async interrupt(flowId: FlowId, extra: Record<string, unknown>, preface?: Reply): Promise<void> {
+    const prev = this.prev;
+    // Keep what the person was doing, to resume it afterwards (a menu needs no keeping).
+    if (prev && prev.snapshot !== null && prev.flowId !== 'menu' && !this.suspended)
+      this.suspended = { flowId: prev.flowId, flowVersion: prev.flowVersion, snapshot: prev.snapshot, choices: prev.choices };
+    if (preface) this.reply(preface);
+    await this.startFlow(flowId, extra);
+  }
+
+  async handBack(): Promise<void> {
+    this.mode = 'bot';
+    this.closeHandoff = true;
+    this.reply({ key: 'session:handedBack' });
+    await this.startFlow('menu', { mode: 'menu' });
   }
 
   async handle(input: UserInput): Promise<void> {
@@ -181,6 +227,7 @@ class Turn {
         choices: this.lastChoices,
         mode: this.mode,
         ...(this.resumePending ? { resumePending: true } : {}),
+        suspended: this.suspended ?? null,
       },
       replies: this.replies,
       effects: this.effects,
@@ -208,9 +255,12 @@ class Turn {
     const active = this.prev && this.prev.snapshot !== null;
     switch (command.kind) {
       case 'menu':
-        await this.startFlow('menu', { mode: 'menu' });
+        this.suspended = null;
+        // A first message such as Telegram's /start still gets the welcome and privacy notice (R6).
+        await this.startFlow('menu', { mode: this.prev ? 'menu' : 'welcome' });
         return;
       case 'cancel':
+        this.suspended = null;
         await this.startFlow('menu', { mode: active && this.prev?.flowId !== 'menu' ? 'cancelled' : 'menu' });
         return;
       case 'human':
@@ -349,6 +399,17 @@ class Turn {
     this.stopActor();
     if (out.next === 'handoff') {
       this.requestHandoff(null);
+      return;
+    }
+    if (out.next === 'menu' && this.suspended) {
+      // Back to what the person was doing before the bot interrupted them.
+      const resume = this.suspended;
+      this.suspended = null;
+      if (await this.restore({ ...resume, mode: 'bot' })) {
+        this.lastChoices = resume.choices;
+        await this.send({ type: 'flow.reprompt' });
+        return;
+      }
       return;
     }
     // Starting the next dialogue settles it in turn.
