@@ -48,6 +48,7 @@ const schema = z
       .regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'whsec_ followed by a base64 secret')
       .optional(),
     API_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+    STAFF_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   })
   .superRefine((e, ctx) => {
     if (e.TELEGRAM_MODE === 'webhook' && !e.TELEGRAM_WEBHOOK_SECRET)
@@ -79,6 +80,8 @@ export interface Config {
   staffTelegramChatId?: string;
   decisionsSecret?: string;
   apiToken?: string;
+  /** Sign-in token of the staff console (/staff). */
+  staffToken?: string;
 }
 
 /** A configuration mistake; the message is one line naming the variable and what is expected. */
@@ -125,5 +128,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     staffTelegramChatId: e.STAFF_TELEGRAM_CHAT_ID,
     decisionsSecret: e.DECISIONS_SECRET,
     apiToken: e.API_TOKEN,
+    staffToken: e.STAFF_TOKEN,
   };
 }

@@ -58,6 +58,8 @@ CREATE TABLE "requests" (
     "eligibility" TEXT,
     "decision_note" TEXT,
     "due_at" TIMESTAMP(3) NOT NULL,
+    "sla_alerted_at" TIMESTAMP(3),
+    "sla_escalated_at" TIMESTAMP(3),
     "created_at" TIMESTAMP(3) NOT NULL,
     "updated_at" TIMESTAMP(3) NOT NULL,
 
@@ -77,6 +79,8 @@ CREATE TABLE "complaints" (
     "data" TEXT NOT NULL,
     "decision_note" TEXT,
     "due_at" TIMESTAMP(3) NOT NULL,
+    "sla_alerted_at" TIMESTAMP(3),
+    "sla_escalated_at" TIMESTAMP(3),
     "created_at" TIMESTAMP(3) NOT NULL,
     "updated_at" TIMESTAMP(3) NOT NULL,
 
@@ -132,6 +136,8 @@ CREATE TABLE "handoffs" (
     "created_at" TIMESTAMP(3) NOT NULL,
     "claimed_at" TIMESTAMP(3),
     "closed_at" TIMESTAMP(3),
+    "realerted_at" TIMESTAMP(3),
+    "escalated_at" TIMESTAMP(3),
 
     CONSTRAINT "handoffs_pkey" PRIMARY KEY ("id")
 );
@@ -191,6 +197,22 @@ CREATE TABLE "inbox" (
     CONSTRAINT "inbox_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "prompts" (
+    "id" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "beneficiary_id" TEXT NOT NULL,
+    "request_id" TEXT,
+    "complaint_id" TEXT,
+    "status" TEXT NOT NULL,
+    "due_at" TIMESTAMP(3) NOT NULL,
+    "sent_at" TIMESTAMP(3),
+    "reminded_at" TIMESTAMP(3),
+    "created_at" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "prompts_pkey" PRIMARY KEY ("id")
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "beneficiaries_channel_platform_user_id_key" ON "beneficiaries"("channel", "platform_user_id");
 
@@ -247,6 +269,15 @@ CREATE INDEX "inbox_status_id_idx" ON "inbox"("status", "id");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "inbox_channel_external_id_key" ON "inbox"("channel", "external_id");
+
+-- CreateIndex
+CREATE INDEX "prompts_status_due_at_idx" ON "prompts"("status", "due_at");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "prompts_kind_request_id_key" ON "prompts"("kind", "request_id");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "prompts_kind_complaint_id_key" ON "prompts"("kind", "complaint_id");
 
 -- AddForeignKey
 ALTER TABLE "conversations" ADD CONSTRAINT "conversations_beneficiary_id_fkey" FOREIGN KEY ("beneficiary_id") REFERENCES "beneficiaries"("id") ON DELETE RESTRICT ON UPDATE CASCADE;

@@ -54,6 +54,8 @@ CREATE TABLE "requests" (
     "eligibility" TEXT,
     "decision_note" TEXT,
     "due_at" DATETIME NOT NULL,
+    "sla_alerted_at" DATETIME,
+    "sla_escalated_at" DATETIME,
     "created_at" DATETIME NOT NULL,
     "updated_at" DATETIME NOT NULL,
     CONSTRAINT "requests_beneficiary_id_fkey" FOREIGN KEY ("beneficiary_id") REFERENCES "beneficiaries" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
@@ -72,6 +74,8 @@ CREATE TABLE "complaints" (
     "data" TEXT NOT NULL,
     "decision_note" TEXT,
     "due_at" DATETIME NOT NULL,
+    "sla_alerted_at" DATETIME,
+    "sla_escalated_at" DATETIME,
     "created_at" DATETIME NOT NULL,
     "updated_at" DATETIME NOT NULL,
     CONSTRAINT "complaints_beneficiary_id_fkey" FOREIGN KEY ("beneficiary_id") REFERENCES "beneficiaries" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
@@ -126,6 +130,8 @@ CREATE TABLE "handoffs" (
     "created_at" DATETIME NOT NULL,
     "claimed_at" DATETIME,
     "closed_at" DATETIME,
+    "realerted_at" DATETIME,
+    "escalated_at" DATETIME,
     CONSTRAINT "handoffs_beneficiary_id_fkey" FOREIGN KEY ("beneficiary_id") REFERENCES "beneficiaries" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
 );
 
@@ -173,6 +179,20 @@ CREATE TABLE "inbox" (
     "status" TEXT NOT NULL DEFAULT 'pending',
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "last_error" TEXT,
+    "created_at" DATETIME NOT NULL
+);
+
+-- CreateTable
+CREATE TABLE "prompts" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "kind" TEXT NOT NULL,
+    "beneficiary_id" TEXT NOT NULL,
+    "request_id" TEXT,
+    "complaint_id" TEXT,
+    "status" TEXT NOT NULL,
+    "due_at" DATETIME NOT NULL,
+    "sent_at" DATETIME,
+    "reminded_at" DATETIME,
     "created_at" DATETIME NOT NULL
 );
 
@@ -232,4 +252,13 @@ CREATE INDEX "inbox_status_id_idx" ON "inbox"("status", "id");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "inbox_channel_external_id_key" ON "inbox"("channel", "external_id");
+
+-- CreateIndex
+CREATE INDEX "prompts_status_due_at_idx" ON "prompts"("status", "due_at");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "prompts_kind_request_id_key" ON "prompts"("kind", "request_id");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "prompts_kind_complaint_id_key" ON "prompts"("kind", "complaint_id");
 
