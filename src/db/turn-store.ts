@@ -214,8 +214,20 @@ export function outboundStatements(
   ];
 }
 
+/**
+ * Channels whose messages are read from the database by the person's own client (the web chat
+ * polls its history): committing the message is delivering it, so the row is born sent.
+ */
+const PULL_CHANNELS = new Set(['web']);
+
 /** An outbox row. */
 export function outboxStatement(channel: string, recipient: string, payload: object, at: Date): Stmt {
+  if (PULL_CHANNELS.has(channel))
+    return {
+      sql: `INSERT INTO outbox (channel, recipient, payload, status, attempts, next_attempt_at, created_at, sent_at)
+            VALUES (?, ?, ?, 'sent', 0, ?, ?, ?)`,
+      params: [channel, recipient, JSON.stringify(payload), at, at, at],
+    };
   return {
     sql: `INSERT INTO outbox (channel, recipient, payload, status, attempts, next_attempt_at, created_at)
           VALUES (?, ?, ?, 'pending', 0, ?, ?)`,

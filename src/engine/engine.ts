@@ -165,6 +165,8 @@ export class Engine {
       }),
       ...extraStatements,
     ]);
+    // The web chat reads committed messages itself: they count as sent now.
+    if (who.channel === 'web' && outcome.replies.length) this.o.metrics?.messagesOut.inc({ channel: 'web' }, outcome.replies.length);
     for (const h of handoffs)
       this.o.logger.info({ beneficiary: who.beneficiaryId, handoff: h.id, reason: h.reason, category: h.category }, 'handoff');
     if (outcome.replies.length || staffAlerts.length || extraStatements.length) this.o.onCommitted?.();
