@@ -113,7 +113,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const http = express();
   http.disable('x-powered-by');
   http.get('/', (_req, res) => res.redirect('/chat'));
-  http.use(webChatRouter({ engine, db, translator, clock }));
+  http.use(webChatRouter({ engine, db, translator, attachments, clock }));
   for (const c of channels) if (c.router) http.use(c.router);
   http.get('/healthz', async (_req, res) => {
     let database = 'up';

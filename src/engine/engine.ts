@@ -166,7 +166,8 @@ export class Engine {
       ...extraStatements,
     ]);
     // The web chat reads committed messages itself: they count as sent now.
-    if (who.channel === 'web' && outcome.replies.length) this.o.metrics?.messagesOut.inc({ channel: 'web' }, outcome.replies.length);
+    if (who.channel === 'web' && outcome.replies.length)
+      this.o.metrics?.messagesOut.inc({ channel: 'web' }, outcome.replies.length);
     for (const h of handoffs)
       this.o.logger.info({ beneficiary: who.beneficiaryId, handoff: h.id, reason: h.reason, category: h.category }, 'handoff');
     if (outcome.replies.length || staffAlerts.length || extraStatements.length) this.o.onCommitted?.();
@@ -250,6 +251,7 @@ export class Engine {
     const t = this.o.translator;
     const alerts: StaffAlert[] = handoffs.map((h) => ({
       recipient: this.officerChat(h.category),
+      handoffId: h.id, // the staff group's claim button (src/staff)
       text: t.t('staff:handoffAlert', 'ar', {
         case: h.id.slice(0, 8),
         reason: t.t(`staff:reason.${h.reason}`, 'ar'),

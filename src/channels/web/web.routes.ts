@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import express, { type Router } from 'express';
 import { z } from 'zod';
+import { ACCEPTED_MIME, type AttachmentStore, MAX_ATTACHMENT_BYTES } from '../../attachments/attachment-store.js';
 import type { Db } from '../../db/database.js';
 import type { Engine } from '../../engine/engine.js';
 import type { OutboundMessage } from '../../engine/messages.js';
@@ -27,7 +28,7 @@ const postBody = z.object({
 
 /** The web chat's page strings, from the "web" namespace of the locales. */
 function pageStrings(t: Translator): Record<'ar' | 'en', Record<string, string>> {
-  const keys = ['title', 'placeholder', 'send', 'switch', 'offline', 'you', 'bot', 'retry'];
+  const keys = ['title', 'placeholder', 'send', 'switch', 'offline', 'you', 'bot', 'retry', 'attach', 'tooLarge'];
   const out = { ar: {} as Record<string, string>, en: {} as Record<string, string> };
   for (const lang of ['ar', 'en'] as const) for (const k of keys) out[lang][k] = t.t(`web:${k}`, lang);
   return out;
@@ -54,12 +55,19 @@ function toItem(r: HistoryRow): ChatItem {
     const m = JSON.parse(r.body) as OutboundMessage;
     return { id: r.id, from: 'bot', text: m.text, ...(m.choices ? { choices: m.choices } : {}) };
   }
-  const input = JSON.parse(r.body) as { kind: string; text?: string; id?: string };
-  return { id: r.id, from: 'person', text: input.text ?? input.id ?? '' };
+  const input = JSON.parse(r.body) as { kind: string; text?: string; id?: string; attachment?: { fileName?: string } };
+  if (input.kind === 'attachment') return { id: r.id, from: 'person', text: `📎 ${input.attachment?.fileName ?? ''}`.trim() };
+  return { id: r.id, from: 'person', text: input.text ?? '' };
 }
 
 /** Routes of the web chat. */
-export function webChatRouter(deps: { engine: Engine; db: Db; translator: Translator; clock?: () => Date }): Router {
+export function webChatRouter(deps: {
+  engine: Engine;
+  db: Db;
+  translator: Translator;
+  attachments: AttachmentStore;
+  clock?: () => Date;
+}): Router {
   const router = express.Router();
   const strings = JSON.stringify(pageStrings(deps.translator)).replace(/</g, '\\u003c');
   const page = PAGE.replace('/*STRINGS*/{}', strings);
@@ -101,14 +109,70 @@ export function webChatRouter(deps: { engine: Engine; db: Db; translator: Transl
       userId: b.session,
       messageId: `${b.session}:${b.id}`,
       at: clock(),
-      input: b.choice !== undefined ? { kind: 'choice', id: b.choice } : { kind: 'text', text: b.text ?? '' },
+      input:
+        b.choice !== undefined
+          ? { kind: 'choice', id: b.choice, ...(b.text ? { text: b.text } : {}) }
+          : { kind: 'text', text: b.text ?? '' },
       ...(b.lang ? { languageHint: b.lang } : {}),
     });
     res.json({ status: result.status, replies: result.replies });
   });
 
+  // A photo or PDF from the page: stored, then handed to the engine as an attachment. A file of
+  // another type or over the limit is not stored; the dialogue answers with what it accepts.
+  router.post(
+    '/chat/api/attachments',
+    express.raw({ type: () => true, limit: MAX_ATTACHMENT_BYTES + 1024 }),
+    async (req, res) => {
+      const s = session.safeParse(req.query.session);
+      const id = z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{8,64}$/)
+        .safeParse(req.query.id);
+      const body = req.body as unknown;
+      if (!s.success || !id.success || !Buffer.isBuffer(body)) {
+        res.status(400).json({ error: 'expected ?session=&id= and the file as the body' });
+        return;
+      }
+      const mimeType =
+        String(req.headers['content-type'] ?? 'application/octet-stream')
+          .split(';')[0]
+          ?.trim() ?? '';
+      const fileName = decodeURIComponent(String(req.headers['x-file-name'] ?? '')).slice(0, 200) || undefined;
+      const accepted = ACCEPTED_MIME.has(mimeType) && body.length <= MAX_ATTACHMENT_BYTES;
+      const storageKey = accepted ? await deps.attachments.save(body, mimeType) : undefined;
+      const kind = mimeType.startsWith('image/') ? 'image' : mimeType === 'application/pdf' ? 'document' : 'other';
+      const result = await deps.engine.handle({
+        channel: 'web',
+        userId: s.data,
+        messageId: `${s.data}:${id.data}`,
+        at: clock(),
+        input: {
+          kind: 'attachment',
+          attachment: {
+            kind,
+            mimeType,
+            size: body.length,
+            ...(fileName ? { fileName } : {}),
+            ...(storageKey ? { storageKey } : {}),
+          },
+        },
+      });
+      res.json({ status: result.status, replies: result.replies });
+    },
+  );
+
   router.get('/chat/api/session', (_req, res) => {
     res.json({ session: randomUUID().replace(/-/g, '') });
+  });
+
+  // A file over the body limit is answered plainly; the page tells the person in their language.
+  router.use((err: { type?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (err.type === 'entity.too.large') {
+      res.status(413).json({ error: 'file too large', maxBytes: MAX_ATTACHMENT_BYTES });
+      return;
+    }
+    next(err);
   });
 
   return router;

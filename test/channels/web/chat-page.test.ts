@@ -84,6 +84,30 @@ describe.skipIf(!existsSync(CHROMIUM))('web chat page', () => {
     expect(await page.locator('.msg').count()).toBe(before);
     await page.screenshot({ path: path.join(artifacts, 'web-chat-phone.png'), fullPage: true });
 
+    // And a complaint is completed with a photo attached from the phone.
+    await page.locator('.msg.bot .choices button:not([disabled])', { hasText: 'I agree' }).click();
+    await page.locator('.msg.bot .choices button:not([disabled])', { hasText: 'Quality of service' }).first().waitFor();
+    const bots = await page.locator('.msg.bot').count();
+    await page.locator('.msg.bot .choices button:not([disabled])').first().click(); // the first category
+    await page.waitForFunction((n) => document.querySelectorAll('.msg.bot').length > n, bots);
+    await page.fill('#input', 'The staff did not answer my calls for more than a week.');
+    await page.press('#input', 'Enter');
+    await page.locator('.msg.bot .choices button:not([disabled])', { hasText: 'No attachment' }).waitFor();
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    await page.setInputFiles('#file', { name: 'receipt.png', mimeType: 'image/png', buffer: png });
+    await page.locator('.msg.person', { hasText: 'receipt.png' }).waitFor();
+    await page
+      .locator('.msg.bot .choices button:not([disabled])', { hasText: /confirm|submit/i })
+      .first()
+      .click();
+    await page.locator('.msg.bot', { hasText: /C-[A-Z0-9]{4}-[A-Z0-9]{4}/ }).waitFor();
+    const stored = await t.app.db.get<{ data: string }>('SELECT data FROM complaints');
+    expect(JSON.parse(stored?.data ?? '{}').attachment).toMatchObject({ kind: 'image', fileName: 'receipt.png' });
+    await page.screenshot({ path: path.join(artifacts, 'web-chat-complaint.png') });
+
     // Nothing is wider than the phone screen.
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(1);
