@@ -11,16 +11,29 @@ import { type Db, PostgresDb, SqliteDb } from './database.js';
 /** Folder holding `sqlite/` and `postgresql/` migration folders. */
 export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../../prisma/migrations');
 
-const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+/** Prisma's own bookkeeping table, with the column types Prisma uses on each provider. */
+const CREATE_TABLE: Record<Db['kind'], string> = {
+  sqlite: `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+  "id" TEXT PRIMARY KEY NOT NULL,
+  "checksum" TEXT NOT NULL,
+  "finished_at" DATETIME,
+  "migration_name" TEXT NOT NULL,
+  "logs" TEXT,
+  "rolled_back_at" DATETIME,
+  "started_at" DATETIME NOT NULL DEFAULT current_timestamp,
+  "applied_steps_count" INTEGER UNSIGNED NOT NULL DEFAULT 0
+)`,
+  postgresql: `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
   "id" VARCHAR(36) PRIMARY KEY NOT NULL,
   "checksum" VARCHAR(64) NOT NULL,
   "finished_at" TIMESTAMPTZ,
   "migration_name" VARCHAR(255) NOT NULL,
   "logs" TEXT,
   "rolled_back_at" TIMESTAMPTZ,
-  "started_at" TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
+  "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
   "applied_steps_count" INTEGER NOT NULL DEFAULT 0
-)`;
+)`,
+};
 
 /** The migrations of a provider, in order. */
 export function listMigrations(provider: Db['kind']): { name: string; sql: string; checksum: string }[] {
@@ -51,7 +64,7 @@ export async function migrate(db: Db): Promise<string[]> {
 }
 
 async function applyPending(db: Db): Promise<string[]> {
-  await db.run(CREATE_TABLE);
+  await db.run(CREATE_TABLE[db.kind]);
   const done = new Set(
     (await db.all<{ migration_name: string }>('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL')).map(
       (r) => r.migration_name,

@@ -63,6 +63,14 @@ describe('migrations', () => {
     raw.close();
 
     expect(sqliteShape(migrated)).toEqual(sqliteShape(expected));
+    // Prisma's own CLI agrees with what the service recorded.
+    const status = execFileSync('npx', ['prisma', 'migrate', 'status'], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, DATABASE_URL: `file:${migrated}` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    expect(status).toContain('Database schema is up to date');
     const tables = (sqliteShape(migrated) as { name: string }[]).map((t) => t.name);
     expect(tables).toEqual(expect.arrayContaining(['beneficiaries', 'conversations', 'messages', 'outbox', 'requests']));
   });
