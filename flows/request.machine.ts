@@ -5,7 +5,7 @@
  * expected answer date (R3e).
  */
 import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
-import { dueDate, formatDate, type WorkCalendar } from '../src/domain/calendar.js';
+import { dueDate, localDateText, type WorkCalendar } from '../src/domain/calendar.js';
 import type { Committee, RequestField, RequestType } from '../src/domain/profile.js';
 import { newReference } from '../src/domain/reference.js';
 import { validateField } from '../src/domain/validators.js';
@@ -165,9 +165,7 @@ function answerDate(ctx: RequestContext, at: string): string | null {
 function dateText(iso: string, timezone: string): LocalText {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return { ar: SKIPPED, en: SKIPPED };
-  const ar = formatDate(d, 'ar', timezone);
-  const en = formatDate(d, 'en', timezone);
-  return { ar: `${ar.gregorian} (${ar.hijri})`, en: `${en.gregorian} (${en.hijri})` };
+  return localDateText(d, timezone);
 }
 
 function displayIn(answer: RequestAnswer | undefined, lang: Lang): string {

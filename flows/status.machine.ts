@@ -5,7 +5,7 @@
  */
 import { and, assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
 import { stripInvisible } from '../src/domain/arabic.js';
-import { formatDate } from '../src/domain/calendar.js';
+import { localDateText } from '../src/domain/calendar.js';
 import { normalizeReference } from '../src/domain/reference.js';
 import type {
   BaseFlowInput,
@@ -80,10 +80,7 @@ export function statusKey(status: string): string {
 export function localDate(iso: string, timezone: string | null): LocalText {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return { ar: iso, en: iso };
-  const tz = timezone ?? undefined;
-  const ar = formatDate(d, 'ar', tz);
-  const en = formatDate(d, 'en', tz);
-  return { ar: `${ar.gregorian} (${ar.hijri})`, en: `${en.gregorian} (${en.hijri})` };
+  return localDateText(d, timezone ?? undefined);
 }
 
 function inputOf(event: FlowEvent): UserInput | null {

@@ -201,6 +201,13 @@ export function formatDate(d: Date, lang: Lang, timezone: string = DEFAULT_TIMEZ
   };
 }
 
+/** A date in both languages as the dialogues show it: Gregorian with the Hijri date in brackets. */
+export function localDateText(d: Date, timezone?: string): { ar: string; en: string } {
+  const ar = formatDate(d, 'ar', timezone);
+  const en = formatDate(d, 'en', timezone);
+  return { ar: `${ar.gregorian} (${ar.hijri})`, en: `${en.gregorian} (${en.hijri})` };
+}
+
 const hijriFormatters = new Map<string, Intl.DateTimeFormat>();
 
 /** The Umm al-Qura date of an instant, as seen in `timezone` (UTC by default). */
