@@ -245,6 +245,32 @@ describe('conversations (English)', () => {
     expect(JSON.parse(row?.data ?? '{}')).toMatchObject({ amount: 1500.5 });
   });
 
+  it('a typed 0 or 1 where a number is asked is the answer, not the menu or an option', async () => {
+    t = await startApp();
+    const chat = new ChatClient(t.url);
+    await chat.text('hello');
+    await chat.choose('language');
+    await chat.choose('complaint');
+    await chat.choose('accept');
+    await chat.choose('cat:compensation');
+    await chat.text('The delivery team damaged my door while delivering the food basket.');
+    await chat.text('I had to repair the door myself.');
+    const zero = await chat.text('0');
+    expect(choicesOf(zero)).toEqual(['skip']); // the attachment question: 0 was the amount, not the menu
+    await chat.choose('skip');
+    await chat.choose('confirm');
+    // A second claim: "1" at the amount question is one riyal, not the "No amount" option.
+    await chat.choose('complaint');
+    await chat.choose('cat:compensation');
+    await chat.text('The delivery team damaged my door while delivering the food basket.');
+    await chat.text('I had to repair the door myself.');
+    await chat.text('1');
+    await chat.choose('skip');
+    await chat.choose('confirm');
+    const rows = await t.app.db.all<{ data: string }>('SELECT data FROM complaints ORDER BY created_at');
+    expect(rows.map((r) => JSON.parse(r.data).amount)).toEqual([0, 1]);
+  });
+
   it('asks a question in English and gets an English answer', async () => {
     t = await startApp();
     const chat = new ChatClient(t.url);

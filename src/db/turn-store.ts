@@ -73,7 +73,7 @@ function toLoaded(row: BeneficiaryRow | undefined): LoadedTurn {
   if (!row) return { duplicate: false, beneficiary: null, state: null };
   let state: SessionState | null = null;
   if (row.flow_id !== null && row.snapshot !== null) {
-    let stored: { s?: unknown; c?: SessionState['choices']; r?: boolean } = {};
+    let stored: { s?: unknown; c?: SessionState['choices']; r?: boolean; n?: boolean } = {};
     try {
       stored = JSON.parse(row.snapshot);
     } catch {
@@ -85,6 +85,7 @@ function toLoaded(row: BeneficiaryRow | undefined): LoadedTurn {
       snapshot: stored.s ?? null,
       choices: stored.c ?? [],
       resumePending: stored.r === true,
+      expectsNumber: stored.n === true,
       mode: row.mode === 'handoff' ? 'handoff' : 'bot',
       suspended: parseSuspended(row.suspended),
     };
@@ -115,6 +116,8 @@ function parseSuspended(v: string | null): SessionState['suspended'] {
 export interface StaffAlert {
   recipient: string;
   text: string;
+  /** The handoff the alert is about: the Telegram staff group shows a claim button for it. */
+  handoffId?: string;
 }
 
 /** Everything one turn writes. */
@@ -162,7 +165,12 @@ export function turnStatements(w: TurnWrite): Stmt[] {
             VALUES (?, ?, 'in', ?, ?, ?, ?)`,
       params: [w.beneficiaryId, w.channel, w.inbound.messageId, w.inbound.kind, w.inbound.body, at],
     });
-  const stored = JSON.stringify({ s: w.state.snapshot, c: w.state.choices, ...(w.state.resumePending ? { r: true } : {}) });
+  const stored = JSON.stringify({
+    s: w.state.snapshot,
+    c: w.state.choices,
+    ...(w.state.resumePending ? { r: true } : {}),
+    ...(w.state.expectsNumber ? { n: true } : {}),
+  });
   s.push({
     sql: `INSERT INTO conversations (id, beneficiary_id, flow_id, flow_version, snapshot, suspended, mode, created_at, updated_at)
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -192,7 +200,8 @@ export function turnStatements(w: TurnWrite): Stmt[] {
       params: [h.id, w.beneficiaryId, h.reason, h.category, JSON.stringify(h.summary), at],
     });
   for (const m of w.outbound) s.push(...outboundStatements(w.channel, w.userId, w.beneficiaryId, m, at));
-  for (const a of w.staffAlerts) s.push(outboxStatement('staff', a.recipient, { text: a.text }, at));
+  for (const a of w.staffAlerts)
+    s.push(outboxStatement('staff', a.recipient, a.handoffId ? { text: a.text, handoffId: a.handoffId } : { text: a.text }, at));
   return s;
 }
 

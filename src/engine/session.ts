@@ -23,6 +23,8 @@ export interface SessionState {
   choices: Choice[];
   /** The person came back after a long pause and was asked whether to continue (R3a). */
   resumePending?: boolean;
+  /** The last question asks for a number: "0" or "1" typed there is an answer, not a command or an option. */
+  expectsNumber?: boolean;
   mode: 'bot' | 'handoff';
   /** A dialogue interrupted by one the bot started (a rating prompt); it resumes afterwards. */
   suspended?: { flowId: FlowId; flowVersion: number; snapshot: unknown; choices: Choice[] } | null;
@@ -60,6 +62,9 @@ export interface TurnOutcome {
 }
 
 const SETTLE_LIMIT_MS = 10_000;
+
+/** Questions whose answer is a number (request number fields, a compensation amount). */
+const NUMBER_QUESTIONS = /^request:hint\.number$|^complaint:amount\.question$/;
 
 /** Runs turns against the flows of a registry. */
 export class SessionRunner {
@@ -110,6 +115,7 @@ class Turn {
   private readonly effects: DomainEffect[] = [];
   private readonly handoffs: HandoffRequest[] = [];
   private lastChoices: Choice[] = [];
+  private expectsNumber = false;
   private actor: AnyActorRef | null = null;
   private flowId: FlowId = 'menu';
   private flowVersion = 0;
@@ -133,6 +139,7 @@ class Turn {
     this.mode = prev?.mode ?? 'bot';
     this.atIso = at.toISOString();
     if (prev) this.lastChoices = prev.choices;
+    this.expectsNumber = prev?.expectsNumber === true;
     this.suspended = prev?.suspended ?? null;
   }
 
@@ -154,7 +161,10 @@ class Turn {
 
   async handle(input: UserInput): Promise<void> {
     const prev = this.prev;
-    const command = input.kind === 'text' ? detectCommand(input.text) : null;
+    let command = input.kind === 'text' ? detectCommand(input.text) : null;
+    // "0" is the menu everywhere except where the question asks for a number (an income of 0).
+    if (command?.kind === 'menu' && this.expectsNumber && input.kind === 'text' && /^\s*[0٠۰]\s*$/.test(input.text))
+      command = null;
 
     if (this.mode === 'handoff') {
       if (command?.kind === 'menu' || command?.kind === 'cancel') {
@@ -225,6 +235,7 @@ class Turn {
         flowVersion: this.flowVersion,
         snapshot,
         choices: this.lastChoices,
+        ...(this.expectsNumber ? { expectsNumber: true } : {}),
         mode: this.mode,
         ...(this.resumePending ? { resumePending: true } : {}),
         suspended: this.suspended ?? null,
@@ -344,6 +355,7 @@ class Turn {
   private reply(r: Reply): void {
     this.replies.push(this.translator.render(r, this.lang));
     this.lastChoices = r.choices ?? [];
+    this.expectsNumber = NUMBER_QUESTIONS.test(r.key);
   }
 
   private stopActor(): void {
@@ -442,7 +454,7 @@ class Turn {
   private mapChoice(input: UserInput, choices: Choice[]): UserInput {
     if (input.kind !== 'text' || choices.length === 0) return input;
     const t = toLatinDigits(input.text).trim();
-    if (/^\d{1,2}$/.test(t)) {
+    if (/^\d{1,2}$/.test(t) && !this.expectsNumber) {
       const c = choices[Number(t) - 1];
       if (c) return { kind: 'choice', id: c.id, text: input.text };
     }
