@@ -29,6 +29,8 @@ import { Inbox } from './inbox/inbox.js';
 import { Metrics } from './metrics.js';
 import { type DispatcherOptions, OutboxDispatcher } from './outbox/dispatcher.js';
 import { createServices } from './services.js';
+import { staffRouter } from './staff/console.routes.js';
+import { createHandoffWatcher } from './staff/handoff.watcher.js';
 
 /** A running (or ready to run) service. */
 export interface App {
@@ -109,12 +111,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const senders: ChannelSender[] = [new WebSender(), staffSender, ...channels.map((c) => c.sender), ...(options.senders ?? [])];
   dispatcher = new OutboxDispatcher({ db, senders, logger, metrics, clock, ...options.dispatcher });
   const outbox = dispatcher;
+  const handoffWatcher = createHandoffWatcher({ db, profile, translator, logger, clock, onAlert: () => outbox.kick() });
 
   const http = express();
   http.disable('x-powered-by');
   http.get('/', (_req, res) => res.redirect('/chat'));
   http.use(webChatRouter({ engine, db, translator, attachments, clock }));
   for (const c of channels) if (c.router) http.use(c.router);
+  // The staff console (without STAFF_TOKEN it answers 503 with how to enable it).
+  http.use(staffRouter({ staffToken: config.staffToken, db, profile, translator, engine, logger, clock }));
   http.get('/healthz', async (_req, res) => {
     let database = 'up';
     try {
@@ -157,6 +162,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     async start() {
       outbox.start();
       inbox.start();
+      handoffWatcher.start();
       for (const c of channels) await c.start();
       await new Promise<void>((resolve, reject) => {
         server = http.listen(config.port, () => resolve());
@@ -172,6 +178,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       server?.closeIdleConnections?.();
       for (const c of channels) await c.stop().catch(() => {});
       await inbox.stop();
+      await handoffWatcher.stop();
       await engine.close();
       await outbox.stop();
       await closing;
@@ -189,7 +196,7 @@ function attachmentDir(databaseUrl: string): string {
 /** The channels the configuration enables (Telegram, WhatsApp Web, WhatsApp Cloud). */
 function defaultChannels(deps: ChannelDeps, translator: Translator): ChannelModule[] {
   const out: ChannelModule[] = [];
-  if (deps.config.telegram) out.push(createTelegramChannel(deps));
+  if (deps.config.telegram) out.push(createTelegramChannel(deps, { translator }));
   if (deps.config.whatsappWeb) out.push(createWhatsappWebChannel(deps, undefined, { translator }));
   if (deps.config.whatsappCloud) out.push(createWhatsappCloudChannel(deps, { translator }));
   return out;

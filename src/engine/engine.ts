@@ -13,6 +13,7 @@ import type { Profile } from '../domain/profile.js';
 import type { Lang } from '../domain/text.js';
 import type { Translator } from '../i18n.js';
 import type { Metrics } from '../metrics.js';
+import { alertParams } from '../staff/alert-text.js';
 import type { InboundMessage, OutboundMessage } from './messages.js';
 import type { HandoffRequest, SessionRunner, SessionState, TurnOutcome, TurnPerson } from './session.js';
 
@@ -252,15 +253,7 @@ export class Engine {
     const alerts: StaffAlert[] = handoffs.map((h) => ({
       recipient: this.officerChat(h.category),
       handoffId: h.id, // the staff group's claim button (src/staff)
-      text: t.t('staff:handoffAlert', 'ar', {
-        case: h.id.slice(0, 8),
-        reason: t.t(`staff:reason.${h.reason}`, 'ar'),
-        category: h.category,
-        channel,
-        summary: Object.entries(h.summary)
-          .map(([k, v]) => `${k}: ${v}`)
-          .join('، '),
-      }),
+      text: t.t('staff:handoffAlert', 'ar', alertParams(t, { ...h, channel }, 'ar', this.o.profile)),
     }));
     if (outcome.forwardToStaff && msg) {
       const body = msg.input.kind === 'text' ? msg.input.text : t.t(`staff:attachment.${msg.input.kind}`, 'ar');

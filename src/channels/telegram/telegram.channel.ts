@@ -7,7 +7,9 @@
  * - long polling: grammY's runner, with `sequentialize` per chat so that the updates of one chat
  *   reach the inbox in their order.
  * The inbox decoder answers button presses, downloads photos and documents into the attachment
- * store, and hands the messages to the engine. Outbound, the sender turns an outbox row into
+ * store, and hands the messages to the engine. Updates from the staff group (and officers' chats)
+ * go to the staff-group handler instead: claim button, `/claim`, `/reply`, `/done`, replies to
+ * alerts (telegram.staff.ts). Outbound, the sender turns an outbox row into
  * `sendMessage` calls with an inline keyboard, within Telegram's rate limits, and classifies a
  * refusal for the dispatcher. The bot token never leaves this module: every text logged or thrown
  * has it replaced with `<token>`.
@@ -20,6 +22,9 @@ import { Bot, GrammyError, HttpError, type Transformer } from 'grammy';
 import type { Update } from 'grammy/types';
 import { ACCEPTED_MIME, MAX_ATTACHMENT_BYTES } from '../../attachments/attachment-store.js';
 import type { InboundMessage, OutboundMessage } from '../../engine/messages.js';
+import { Translator } from '../../i18n.js';
+import { STAFF_LANG } from '../../staff/alert-text.js';
+import { HandoffService } from '../../staff/handoff.service.js';
 import { type ChannelSender, SendError } from '../channel.js';
 import type { ChannelDeps, ChannelModule } from '../module.js';
 import { SendLimiter } from './telegram.limiter.js';
@@ -27,12 +32,14 @@ import {
   chatKeyOf,
   isRelevant,
   isUpdate,
+  mapStaffUpdate,
   mapUpdate,
   type OutboundWithContact,
   TELEGRAM,
   type TelegramFileRef,
   toTelegramOutbound,
 } from './telegram.mapper.js';
+import { createStaffGroupHandler, withClaimButton } from './telegram.staff.js';
 
 /** Tuning of the Telegram channel; the defaults follow Telegram's published limits. */
 export interface TelegramChannelOptions {
@@ -62,6 +69,8 @@ export interface TelegramChannelOptions {
   pollRetryMs?: number;
   /** Largest file downloaded, in bytes (default the attachment store's 10 MB). */
   maxDownloadBytes?: number;
+  /** Renders the staff-group texts (default: one read from locales/). */
+  translator?: Translator;
 }
 
 /** A failure of the Telegram API or of a file download, with the token removed from its message. */
@@ -177,11 +186,37 @@ export function createTelegramChannel(deps: ChannelDeps, options: TelegramChanne
 
   const sender: ChannelSender = { channel: TELEGRAM, send: sendTo };
 
+  // ---- the staff group ------------------------------------------------------------------------
+  // The staff group, and officers' own chats where the profile names them (R7): commands there are
+  // staff actions, never a beneficiary's conversation.
+  const staffChats: ReadonlySet<string> = new Set(
+    [deps.config.staffTelegramChatId, ...deps.profile.officers.map((o) => o.telegramChatId)].filter(
+      (c): c is string => typeof c === 'string' && c !== '',
+    ),
+  );
+  const translator = options.translator ?? new Translator();
+  const claimLabel = translator.t('staff:claimButton', STAFF_LANG);
+  const staffGroup = createStaffGroupHandler({
+    service: new HandoffService({ db: deps.db, engine: deps.engine, clock: deps.clock }),
+    db: deps.db,
+    translator,
+    logger,
+    clock: deps.clock,
+    staffChatId: deps.config.staffTelegramChatId,
+    answerCallback: (id, text) => answerCallback(id, text),
+    botId: () => (bot.isInited() ? String(bot.botInfo.id) : undefined),
+  });
+
+  /** Sends a staff alert; one about a handoff gets the claim button. */
+  function sendStaff(chatId: string, message: OutboundMessage): Promise<{ platformMessageId?: string }> {
+    return sendTo(chatId, withClaimButton(message, claimLabel));
+  }
+
   // ---- inbound: the inbox decoder ---------------------------------------------------------------
 
-  async function answerCallback(id: string): Promise<void> {
+  async function answerCallback(id: string, text?: string): Promise<void> {
     try {
-      await bot.api.answerCallbackQuery(id);
+      await bot.api.answerCallbackQuery(id, text ? { text: text.slice(0, 200) } : undefined);
     } catch (e) {
       // Too old (an update processed late) or Telegram unreachable: the press is handled anyway.
       logger.debug({ channel: TELEGRAM, err: describe(e, token) }, 'callback query not answered');
@@ -258,6 +293,11 @@ export function createTelegramChannel(deps: ChannelDeps, options: TelegramChanne
   /** Turns a stored update back into messages for the engine (the inbox calls it in chat order). */
   async function decode(payload: unknown): Promise<InboundMessage[]> {
     if (!isUpdate(payload)) return [];
+    const staff = staffChats.size ? mapStaffUpdate(payload, staffChats) : null;
+    if (staff) {
+      await staffGroup(staff.chatId, staff.action);
+      return [];
+    }
     const mapped = mapUpdate(payload, deps.clock());
     if (mapped.callbackQueryId) await answerCallback(mapped.callbackQueryId);
     const msg = mapped.messages[0];
@@ -272,7 +312,7 @@ export function createTelegramChannel(deps: ChannelDeps, options: TelegramChanne
 
   /** Stores an update in the inbox; updates the bot ignores are not stored. */
   async function intake(update: Update): Promise<'stored' | 'duplicate' | 'ignored'> {
-    if (!isRelevant(update)) return 'ignored';
+    if (!isRelevant(update, staffChats)) return 'ignored';
     return deps.inbox.accept(TELEGRAM, String(update.update_id), chatKeyOf(update) ?? `${TELEGRAM}:-`, update);
   }
 
@@ -362,7 +402,7 @@ export function createTelegramChannel(deps: ChannelDeps, options: TelegramChanne
     name: TELEGRAM,
     sender,
     ...(mode === 'webhook' && tg.webhookSecret ? { router: webhookRouter(tg.webhookSecret) } : {}),
-    sendStaff: sendTo,
+    sendStaff,
     async start() {
       stopped = false;
       if (mode === 'polling') loop = pollLoop();

@@ -12,7 +12,9 @@
  *   message reaching us in two different updates is still handled once.
  *
  * Only private chats are beneficiary conversations: messages in groups (the staff group included)
- * and channels, edited messages, channel posts and membership updates map to nothing.
+ * and channels, edited messages, channel posts and membership updates map to nothing. The staff
+ * group's commands and button presses map separately, to a {@link StaffGroupAction}
+ * ({@link mapStaffUpdate}).
  */
 import type { CallbackQuery, Message, Update, User } from 'grammy/types';
 import type { InboundMessage, OutboundMessage, UserInput } from '../../engine/messages.js';
@@ -74,10 +76,18 @@ export function chatKeyOf(update: Update): string | null {
   return null;
 }
 
-/** True when the bot acts on the update (a private message, or a button press it must answer). */
-export function isRelevant(update: Update): boolean {
-  return update.callback_query !== undefined || (update.message !== undefined && isPrivateMessage(update.message));
+/**
+ * True when the bot acts on the update: a private message, a button press it must answer, or a
+ * message in one of the staff chats (`staffChats`: the staff group and officers' chats).
+ */
+export function isRelevant(update: Update, staffChats: ReadonlySet<string> = NO_CHATS): boolean {
+  if (update.callback_query !== undefined) return true;
+  const m = update.message;
+  if (!m) return false;
+  return isPrivateMessage(m) || staffChats.has(String(m.chat.id));
 }
+
+const NO_CHATS: ReadonlySet<string> = new Set();
 
 /** Maps an update to its messages; `now` stamps button presses (they carry no date). */
 export function toInboundMessages(update: Update, now: Date): InboundMessage[] {
@@ -205,6 +215,74 @@ function attachmentOnly(
 
 function area(p: { width: number; height: number; file_size?: number }): number {
   return p.file_size ?? p.width * p.height;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The staff group (R3c): claim a handoff, answer the person, hand the conversation back
+
+/** Callback data of the claim button on a handoff alert, followed by the handoff id. */
+export const STAFF_CLAIM_PREFIX = 'staff:claim:';
+
+/**
+ * What a staff member did in a staff chat. `staff` is their Telegram user id (never a name);
+ * `ref` is a handoff id or its 8-character case id, as typed.
+ */
+export type StaffGroupAction =
+  | { kind: 'claim'; ref: string; staff: string; callbackQueryId?: string }
+  | { kind: 'reply'; ref: string; text: string; staff: string }
+  /** A reply to one of the bot's messages in the staff chat (an alert): the alert names the handoff. */
+  | { kind: 'replyTo'; messageId: string; botId: string; text: string; staff: string }
+  | { kind: 'done'; ref: string; staff: string }
+  | { kind: 'help' }
+  /** Staff talking among themselves, another bot, a button the bot does not know. */
+  | { kind: 'ignore'; callbackQueryId?: string };
+
+/**
+ * Maps an update from a staff chat (the staff group, an officer's chat) to what the staff member
+ * did: the claim button (`staff:claim:<handoffId>`), the commands `/claim <case>`,
+ * `/reply <case> <text>`, `/done <case>` and `/help`, or a reply to an alert. Null when the
+ * update is not from a staff chat (it is then a beneficiary's, or nothing).
+ */
+export function mapStaffUpdate(
+  update: Update,
+  staffChats: ReadonlySet<string>,
+): { chatId: string; action: StaffGroupAction } | null {
+  const q = update.callback_query;
+  if (q) {
+    const chat = q.message?.chat;
+    if (!chat || !staffChats.has(String(chat.id))) return null;
+    const data = typeof q.data === 'string' ? q.data : '';
+    const ref = data.startsWith(STAFF_CLAIM_PREFIX) ? data.slice(STAFF_CLAIM_PREFIX.length) : '';
+    const action: StaffGroupAction =
+      ref && !q.from.is_bot
+        ? { kind: 'claim', ref, staff: String(q.from.id), callbackQueryId: q.id }
+        : { kind: 'ignore', callbackQueryId: q.id };
+    return { chatId: String(chat.id), action };
+  }
+  const m = update.message;
+  if (!m || !staffChats.has(String(m.chat.id))) return null;
+  const chatId = String(m.chat.id);
+  if (!m.from || m.from.is_bot || typeof m.text !== 'string') return { chatId, action: { kind: 'ignore' } };
+  const staff = String(m.from.id);
+  const command = /^\/([A-Za-z]+)(?:@\w+)?(?:\s+([\s\S]*))?$/.exec(m.text.trim());
+  if (command) {
+    const name = (command[1] ?? '').toLowerCase();
+    const args = (command[2] ?? '').trim();
+    const [ref = '', ...rest] = args.split(/\s+/);
+    const text = args.slice(ref.length).trim();
+    if (name === 'help' || name === 'start' || ref === '') return { chatId, action: { kind: 'help' } };
+    if (name === 'claim') return { chatId, action: { kind: 'claim', ref, staff } };
+    if (name === 'done') return { chatId, action: { kind: 'done', ref, staff } };
+    if (name === 'reply') return { chatId, action: { kind: 'reply', ref, text: rest.length ? text : '', staff } };
+    return { chatId, action: { kind: 'help' } };
+  }
+  const repliedTo = m.reply_to_message;
+  if (repliedTo?.from?.is_bot)
+    return {
+      chatId,
+      action: { kind: 'replyTo', messageId: String(repliedTo.message_id), botId: String(repliedTo.from.id), text: m.text, staff },
+    };
+  return { chatId, action: { kind: 'ignore' } };
 }
 
 // ---------------------------------------------------------------------------------------------

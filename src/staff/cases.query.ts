@@ -1,0 +1,122 @@
+/**
+ * The requests and complaints lists of the staff console: status, responsible body and due date
+ * (R3e), newest first, a page at a time. The applicant's national ID and mobile are masked here,
+ * before anything reaches a page (R6); nothing else of the form's answers leaves the database.
+ */
+import { type Db, type SqlValue, toDate } from '../db/database.js';
+import type { Profile } from '../domain/profile.js';
+import { maskNationalId, maskPhone } from '../domain/validators.js';
+
+/** Statuses after which nothing is due any more. */
+export const DONE_STATUSES = new Set(['rejected', 'served', 'closed', 'resolved', 'approved']);
+
+/** Statuses a request or complaint may have (the filter of the lists). */
+export const CASE_STATUSES = {
+  request: ['submitted', 'under_review', 'needs_info', 'approved', 'rejected', 'served', 'closed'],
+  complaint: ['submitted', 'under_review', 'needs_info', 'resolved', 'rejected', 'closed'],
+} as const;
+
+/** One row of a list. */
+export interface CaseListRow {
+  ref: string;
+  /** Request type id or complaint category id. */
+  topic: string;
+  status: string;
+  committee: string;
+  channel: string;
+  createdAt: Date;
+  dueAt: Date;
+  /** Masked national ID / mobile of the applicant (requests only, when the form asked). */
+  nationalId?: string;
+  mobile?: string;
+}
+
+/** A page of a list. */
+export interface CasePage {
+  rows: CaseListRow[];
+  total: number;
+  page: number;
+  pages: number;
+}
+
+interface Row {
+  ref: string;
+  topic: string;
+  status: string;
+  committee: string;
+  channel: string;
+  created_at: unknown;
+  due_at: unknown;
+  data: string | null;
+}
+
+/** Reads a page of requests or complaints, optionally of one status. */
+export async function listCases(
+  db: Db,
+  profile: Profile,
+  kind: 'request' | 'complaint',
+  opts: { status?: string; page?: number; pageSize?: number } = {},
+): Promise<CasePage> {
+  const table = kind === 'request' ? 'requests' : 'complaints';
+  const topic = kind === 'request' ? 'type_id' : 'category';
+  const pageSize = opts.pageSize ?? 50;
+  const where: string[] = [];
+  const params: SqlValue[] = [];
+  if (opts.status) {
+    where.push('status = ?');
+    params.push(opts.status);
+  }
+  const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const total = Number((await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} ${clause}`, params))?.n ?? 0);
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const page = Math.min(Math.max(1, Math.floor(opts.page ?? 1)), pages);
+  const rows = await db.all<Row>(
+    `SELECT ref, ${topic} AS topic, status, committee, channel, created_at, due_at, ${kind === 'request' ? 'data' : 'NULL AS data'}
+       FROM ${table} ${clause} ORDER BY created_at DESC, ref LIMIT ? OFFSET ?`,
+    [...params, pageSize, (page - 1) * pageSize],
+  );
+  return { rows: rows.map((r) => toRow(r, profile, kind)), total, page, pages };
+}
+
+function toRow(r: Row, profile: Profile, kind: 'request' | 'complaint'): CaseListRow {
+  const row: CaseListRow = {
+    ref: r.ref,
+    topic: r.topic,
+    status: r.status,
+    committee: r.committee,
+    channel: r.channel,
+    createdAt: toDate(r.created_at),
+    dueAt: toDate(r.due_at),
+  };
+  if (kind !== 'request' || !r.data) return row;
+  let data: Record<string, unknown> = {};
+  try {
+    data = JSON.parse(r.data) as Record<string, unknown>;
+  } catch {
+    return row;
+  }
+  // The form says which answers are an ID or a phone; the field ids differ between profiles.
+  const fields = profile.requestTypes.find((t) => t.id === r.topic)?.fields ?? [];
+  const answerOf = (type: 'nationalId' | 'phone') => {
+    const f = fields.find((x) => x.type === type);
+    const v = f ? data[f.id] : undefined;
+    return typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
+  };
+  const id = answerOf('nationalId');
+  const phone = answerOf('phone');
+  if (id) row.nationalId = maskNationalId(id);
+  if (phone) row.mobile = maskPhone(phone);
+  return row;
+}
+
+/** Counts of complaints, for the satisfaction page (R8: management follows the complaints). */
+export async function complaintCounts(db: Db): Promise<{ total: number; open: number }> {
+  const rows = await db.all<{ status: string; n: number }>('SELECT status, COUNT(*) AS n FROM complaints GROUP BY status');
+  let total = 0;
+  let open = 0;
+  for (const r of rows) {
+    total += Number(r.n);
+    if (!DONE_STATUSES.has(r.status)) open += Number(r.n);
+  }
+  return { total, open };
+}

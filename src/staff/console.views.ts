@@ -1,0 +1,339 @@
+/**
+ * The staff console's pages, rendered on the server as plain HTML: Arabic and right-to-left by
+ * default, English on request, no script, every string from `locales/<lang>/console.json`. Every
+ * value is escaped by the {@link html} template unless it is {@link Raw} markup built here.
+ */
+import { createHash } from 'node:crypto';
+import { formatDate } from '../domain/calendar.js';
+import type { Profile } from '../domain/profile.js';
+import type { Lang } from '../domain/text.js';
+import type { Translator } from '../i18n.js';
+import { summaryLine } from './alert-text.js';
+import { CASE_STATUSES, type CasePage, DONE_STATUSES } from './cases.query.js';
+import type { ConversationItem, HandoffView } from './handoff.service.js';
+import { MAX_REPLY_CHARS } from './handoff.service.js';
+import { maskPersonalData } from './redact.js';
+import { distributionChartSvg, type SatisfactionFigures } from './satisfaction.js';
+
+/** Markup that is already safe. */
+export class Raw {
+  constructor(readonly html: string) {}
+  toString(): string {
+    return this.html;
+  }
+}
+
+type Part = string | number | Raw | null | undefined | false | readonly Part[];
+
+/** Escapes text for HTML content and attribute values. */
+export function esc(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}
+
+function part(v: Part): string {
+  if (v === null || v === undefined || v === false) return '';
+  if (v instanceof Raw) return v.html;
+  if (Array.isArray(v)) return v.map(part).join('');
+  return esc(String(v));
+}
+
+/** The HTML template tag: interpolated values are escaped, {@link Raw} and arrays of them are not. */
+export function html(strings: TemplateStringsArray, ...values: Part[]): Raw {
+  let out = strings[0] ?? '';
+  values.forEach((v, i) => {
+    out += part(v) + (strings[i + 1] ?? '');
+  });
+  return new Raw(out);
+}
+
+const CSS = `
+*{box-sizing:border-box}
+body{margin:0;font-family:"Noto Naskh Arabic","Noto Sans Arabic",Tahoma,"Segoe UI",Arial,sans-serif;background:#f4f6f8;color:#1d2630;line-height:1.6}
+header{background:#0f5c4d;color:#fff;padding:.6rem 1rem;display:flex;flex-wrap:wrap;gap:.5rem 1.2rem;align-items:center}
+header h1{font-size:1.15rem;margin:0}
+header nav{display:flex;flex-wrap:wrap;gap:.2rem .9rem;flex:1}
+header a{color:#fff}
+header a[aria-current=page]{font-weight:bold;text-decoration:underline 2px}
+header form{margin:0}
+header .who{opacity:.85;font-size:.9rem}
+main{max-width:1100px;margin:0 auto;padding:1rem}
+h2{font-size:1.3rem;margin:.4rem 0 1rem}
+h3{font-size:1.05rem;margin:.2rem 0 .6rem}
+.card{background:#fff;border:1px solid #d9dee3;border-radius:8px;padding:1rem;margin-bottom:1rem}
+.flash{background:#e8f5ee;border:1px solid #9fd3b5;border-radius:6px;padding:.6rem .9rem;margin-bottom:1rem}
+.flash.error{background:#fdecea;border-color:#f0a9a0}
+.badge{display:inline-block;border-radius:999px;padding:0 .6rem;font-size:.85rem;background:#e6e9ec}
+.badge.open{background:#fff2cc}.badge.claimed{background:#d8ecff}.badge.overdue{background:#fdd;color:#900}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .9rem;margin:.4rem 0}
+dt{color:#55606b}dd{margin:0}
+button,input[type=submit]{font:inherit;border:0;border-radius:6px;padding:.45rem 1rem;background:#0f5c4d;color:#fff;cursor:pointer}
+button.secondary{background:#55606b}
+textarea,input[type=text],input[type=password],select{font:inherit;width:100%;padding:.45rem;border:1px solid #b8c0c8;border-radius:6px;background:#fff}
+label{display:block;margin:.6rem 0 .2rem;font-weight:bold}
+.hint{color:#55606b;font-size:.9rem}
+.actions{display:flex;flex-wrap:wrap;gap:.6rem;margin-top:.6rem;align-items:flex-end}
+.actions form{margin:0}
+.reply{flex:1 1 22rem}
+table{width:100%;border-collapse:collapse;background:#fff}
+th,td{border-bottom:1px solid #e3e7eb;padding:.4rem .5rem;text-align:start;vertical-align:top}
+th{background:#eef1f4;font-weight:bold}
+td.ltr,span.ltr{direction:ltr;unicode-bidi:isolate}
+.log{list-style:none;padding:0;margin:.4rem 0;max-height:22rem;overflow:auto;border:1px solid #e3e7eb;border-radius:6px;display:flex;flex-direction:column-reverse}
+.log li{padding:.35rem .6rem;border-bottom:1px solid #eef1f4;white-space:pre-wrap}
+.log li.person{background:#f7fbff}
+.log .from{font-weight:bold;color:#0f5c4d}
+.figures{display:grid;grid-template-columns:repeat(auto-fit,minmax(12rem,1fr));gap:.8rem;margin-bottom:1rem}
+.figure{background:#fff;border:1px solid #d9dee3;border-radius:8px;padding:.8rem}
+.figure .n{font-size:1.7rem;font-weight:bold}
+.chart{max-width:100%;height:auto;background:#fff}
+.pager{display:flex;gap:1rem;margin:.8rem 0;align-items:center}
+.filters{display:flex;gap:.6rem;align-items:flex-end;margin-bottom:.8rem}
+.filters select{width:auto}
+.signin{max-width:26rem;margin:3rem auto}
+`;
+
+/** The hash of the stylesheet, for the Content-Security-Policy (no inline style is allowed otherwise). */
+export const CSS_HASH = `sha256-${createHash('sha256').update(CSS, 'utf8').digest('base64')}`;
+
+/** What every page needs. */
+export interface ViewContext {
+  lang: Lang;
+  translator: Translator;
+  profile: Profile;
+  /** The signed-in staff member's employee number, when signed in. */
+  employee: string | null;
+  /** The form token of the session, when signed in. */
+  formToken: string | null;
+  /** The page's path (for the language switch and the current link). */
+  path: string;
+  now: Date;
+}
+
+function tr(ctx: ViewContext, key: string, params?: Record<string, string | number>): string {
+  return ctx.translator.t(`console:${key}`, ctx.lang, params);
+}
+
+/** A date and time as staff read them, in the association's time zone. */
+export function dateTime(d: Date, ctx: ViewContext): string {
+  const day = formatDate(d, ctx.lang, ctx.profile.timezone).gregorian;
+  const time = d.toLocaleTimeString(ctx.lang === 'ar' ? 'ar-SA' : 'en-GB', {
+    timeZone: ctx.profile.timezone,
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+  return `${day} ${time}`;
+}
+
+function dateOnly(d: Date, ctx: ViewContext): string {
+  return formatDate(d, ctx.lang, ctx.profile.timezone).gregorian;
+}
+
+function number(n: number, ctx: ViewContext, digits = 0): string {
+  return new Intl.NumberFormat(ctx.lang === 'ar' ? 'ar-SA' : 'en-US', { maximumFractionDigits: digits }).format(n);
+}
+
+function percent(p: number, ctx: ViewContext): string {
+  return new Intl.NumberFormat(ctx.lang === 'ar' ? 'ar-SA' : 'en-US', { style: 'percent', maximumFractionDigits: 1 }).format(
+    p / 100,
+  );
+}
+
+function hiddenToken(ctx: ViewContext): Raw {
+  return html`<input type="hidden" name="_token" value="${ctx.formToken ?? ''}">`;
+}
+
+/** The page frame: language and direction, the navigation, the language switch. */
+export function layout(ctx: ViewContext, title: string, body: Raw): string {
+  const dir = ctx.lang === 'ar' ? 'rtl' : 'ltr';
+  const other = ctx.lang === 'ar' ? 'en' : 'ar';
+  const link = (path: string, key: string) =>
+    html`<a href="${path}"${ctx.path === path ? new Raw(' aria-current="page"') : ''}>${tr(ctx, key)}</a>`;
+  const nav = ctx.employee
+    ? html`<nav>${link('/staff/handoffs', 'nav.handoffs')}${link('/staff/requests', 'nav.requests')}${link('/staff/complaints', 'nav.complaints')}${link('/staff/satisfaction', 'nav.satisfaction')}</nav>
+<span class="who">${tr(ctx, 'nav.signedInAs', { staff: ctx.employee })}</span>
+<form method="post" action="/staff/signout">${hiddenToken(ctx)}<button class="secondary" type="submit">${tr(ctx, 'nav.signout')}</button></form>`
+    : html`<nav></nav>`;
+  return `<!doctype html>${html`<html lang="${ctx.lang}" dir="${dir}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} · ${tr(ctx, 'title')}</title><style>${new Raw(CSS)}</style></head>
+<body><header><h1>${ctx.profile.name[ctx.lang]} · ${tr(ctx, 'title')}</h1>${nav}
+<a href="${`${ctx.path}?lang=${other}`}" lang="${other}" hreflang="${other}" id="switch-lang">${tr(ctx, 'switchLanguage')}</a></header>
+<main>${body}</main></body></html>`}`;
+}
+
+/** The sign-in page, with an error message when the last attempt failed. */
+export function signinPage(ctx: ViewContext, error?: string, employee = ''): string {
+  const body = html`<section class="card signin"><h2>${tr(ctx, 'signin.title')}</h2>
+${error ? html`<p class="flash error" role="alert">${error}</p>` : ''}
+<form method="post" action="/staff/signin">
+<label for="employee">${tr(ctx, 'signin.staffId')}</label>
+<input type="text" id="employee" name="employee" value="${employee}" required autocomplete="username" pattern="[A-Za-z0-9._\\-]{2,32}" dir="ltr">
+<p class="hint">${tr(ctx, 'signin.staffIdHint')}</p>
+<label for="token">${tr(ctx, 'signin.token')}</label>
+<input type="password" id="token" name="token" required autocomplete="current-password" dir="ltr">
+<div class="actions"><button type="submit">${tr(ctx, 'signin.submit')}</button></div>
+</form></section>`;
+  return layout(ctx, tr(ctx, 'signin.title'), body);
+}
+
+/** The page shown when the console is not configured (both languages: nobody chose one yet). */
+export function disabledPage(translator: Translator): string {
+  const t = (lang: Lang, k: string) => translator.t(`console:${k}`, lang);
+  return `<!doctype html>${html`<html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>${t('ar', 'disabled.title')}</title></head>
+<body><h1>${t('ar', 'disabled.title')}</h1><p>${t('ar', 'disabled.body')}</p>
+<div lang="en" dir="ltr"><h2>${t('en', 'disabled.title')}</h2><p>${t('en', 'disabled.body')}</p></div></body></html>`}`;
+}
+
+/** A plain error page. */
+export function errorPage(ctx: ViewContext): string {
+  return layout(
+    ctx,
+    tr(ctx, 'error.title'),
+    html`<section class="card"><h2>${tr(ctx, 'error.title')}</h2><p>${tr(ctx, 'error.body')}</p></section>`,
+  );
+}
+
+function channelName(ctx: ViewContext, channel: string): string {
+  return ctx.translator.has(`console:channel.${channel}`, ctx.lang) ? tr(ctx, `channel.${channel}`) : channel;
+}
+
+function officerOf(ctx: ViewContext, category: string): string {
+  return ctx.profile.officers.find((o) => o.categories.includes(category))?.name[ctx.lang] ?? category;
+}
+
+function reasonOf(ctx: ViewContext, reason: string): string {
+  const key = `staff:reason.${reason}`;
+  return ctx.translator.has(key, ctx.lang) ? ctx.translator.t(key, ctx.lang) : reason;
+}
+
+/** What the handoffs page shows. */
+export interface HandoffsData {
+  active: HandoffView[];
+  /** Recent messages of the handoffs the viewer holds, by handoff id. */
+  messages: Map<string, ConversationItem[]>;
+  closed: HandoffView[];
+  flash?: { text: string; error: boolean };
+}
+
+function handoffCard(ctx: ViewContext, h: HandoffView, messages: ConversationItem[] | undefined): Raw {
+  const mine = h.status === 'claimed' && h.claimedBy === `web:${ctx.employee}`;
+  const action = (what: string) => `/staff/handoffs/${h.id}/${what}`;
+  const claimedBy = h.claimedBy ? (mine ? tr(ctx, 'handoffs.you') : h.claimedBy) : null;
+  const log = messages
+    ? html`<h3>${tr(ctx, 'handoffs.messages')}</h3><p class="hint">${tr(ctx, 'handoffs.masked')}</p>
+${
+  messages.length
+    ? // Newest first in the markup, shown oldest first: the box opens scrolled to the newest.
+      html`<ol class="log" reversed>${[...messages]
+        .reverse()
+        .map(
+          (m) =>
+            html`<li class="${m.from}"><span class="from">${tr(ctx, m.from === 'person' ? 'handoffs.person' : 'handoffs.bot')}</span> · <small>${dateTime(m.at, ctx)}</small><br>${maskPersonalData(m.text)}</li>`,
+        )}</ol>`
+    : html`<p>${tr(ctx, 'handoffs.noMessages')}</p>`
+}`
+    : '';
+  const actions =
+    h.status === 'open'
+      ? html`<div class="actions"><form method="post" action="${action('claim')}">${hiddenToken(ctx)}<button type="submit" name="claim">${tr(ctx, 'handoffs.claim')}</button></form></div>`
+      : mine
+        ? html`<div class="actions"><form class="reply" method="post" action="${action('reply')}">${hiddenToken(ctx)}
+<label for="reply-${h.id}">${tr(ctx, 'handoffs.replyLabel')}</label>
+<textarea id="reply-${h.id}" name="text" rows="3" required maxlength="${MAX_REPLY_CHARS}" placeholder="${tr(ctx, 'handoffs.replyPlaceholder')}"></textarea>
+<div class="actions"><button type="submit">${tr(ctx, 'handoffs.reply')}</button></div></form>
+<form method="post" action="${action('handback')}">${hiddenToken(ctx)}<button class="secondary" type="submit">${tr(ctx, 'handoffs.handBack')}</button></form></div>`
+        : '';
+  return html`<article class="card handoff" id="h-${h.id}" data-case="${h.caseId}" data-status="${h.status}">
+<h3>${tr(ctx, 'handoffs.case')} <span class="ltr">${h.caseId}</span> <span class="badge ${h.status}">${tr(ctx, `handoffs.status.${h.status}`)}</span></h3>
+<dl>
+<dt>${tr(ctx, 'handoffs.reason')}</dt><dd>${reasonOf(ctx, h.reason)}</dd>
+<dt>${tr(ctx, 'handoffs.officer')}</dt><dd>${officerOf(ctx, h.category)}</dd>
+<dt>${tr(ctx, 'handoffs.channel')}</dt><dd>${channelName(ctx, h.channel)}</dd>
+<dt>${tr(ctx, 'handoffs.summary')}</dt><dd class="summary">${summaryLine(ctx.translator, h.summary, ctx.lang, ctx.profile)}</dd>
+<dt>${tr(ctx, 'handoffs.createdAt')}</dt><dd>${dateTime(h.createdAt, ctx)}</dd>
+${claimedBy ? html`<dt>${tr(ctx, 'handoffs.claimedBy')}</dt><dd class="ltr">${claimedBy}</dd>` : ''}
+</dl>${log}${actions}</article>`;
+}
+
+/** The open and claimed handoffs, with actions; then the recently closed ones. */
+export function handoffsPage(ctx: ViewContext, data: HandoffsData): string {
+  const body = html`<h2>${tr(ctx, 'handoffs.title')}</h2>
+${data.flash ? html`<p class="flash${data.flash.error ? ' error' : ''}" role="status">${data.flash.text}</p>` : ''}
+${data.active.length ? data.active.map((h) => handoffCard(ctx, h, data.messages.get(h.id))) : html`<p class="card">${tr(ctx, 'handoffs.none')}</p>`}
+${
+  data.closed.length
+    ? html`<h3>${tr(ctx, 'handoffs.recentlyClosed')}</h3><table class="closed"><thead><tr><th>${tr(ctx, 'handoffs.case')}</th><th>${tr(ctx, 'handoffs.reason')}</th><th>${tr(ctx, 'handoffs.claimedBy')}</th><th>${tr(ctx, 'handoffs.closedAt')}</th></tr></thead><tbody>
+${data.closed.map((h) => html`<tr><td class="ltr">${h.caseId}</td><td>${reasonOf(ctx, h.reason)}</td><td class="ltr">${h.claimedBy ?? '—'}</td><td>${h.closedAt ? dateTime(h.closedAt, ctx) : '—'}</td></tr>`)}</tbody></table>`
+    : ''
+}`;
+  return layout(ctx, tr(ctx, 'handoffs.title'), body);
+}
+
+/** The requests or complaints list, with a status filter and pages. */
+export function casesPage(ctx: ViewContext, kind: 'request' | 'complaint', data: CasePage, status: string): string {
+  const title = tr(ctx, kind === 'request' ? 'requests.title' : 'complaints.title');
+  const path = kind === 'request' ? '/staff/requests' : '/staff/complaints';
+  const topicName = (id: string) =>
+    (kind === 'request'
+      ? ctx.profile.requestTypes.find((t) => t.id === id)?.name
+      : ctx.profile.complaintCategories.find((c) => c.id === id)?.name)?.[ctx.lang] ?? id;
+  const committeeName = (id: string) => ctx.profile.committees.find((c) => c.id === id)?.name[ctx.lang] ?? id;
+  const statusName = (s: string) =>
+    ctx.translator.has(`status:state.${s}`, ctx.lang) ? ctx.translator.t(`status:state.${s}`, ctx.lang) : s;
+  const pageLink = (page: number) => `${path}?page=${page}${status ? `&status=${encodeURIComponent(status)}` : ''}`;
+  const rows = data.rows.map((r) => {
+    const overdue = !DONE_STATUSES.has(r.status) && r.dueAt.getTime() < ctx.now.getTime();
+    return html`<tr data-ref="${r.ref}"><td class="ltr">${r.ref}</td><td>${topicName(r.topic)}</td>
+${kind === 'request' ? html`<td class="applicant"><span class="ltr">${r.nationalId ?? '—'}</span><br><span class="ltr">${r.mobile ?? ''}</span></td>` : ''}
+<td>${channelName(ctx, r.channel)}</td><td>${statusName(r.status)}</td><td>${committeeName(r.committee)}</td>
+<td>${dateOnly(r.createdAt, ctx)}</td><td>${dateOnly(r.dueAt, ctx)}${overdue ? html` <span class="badge overdue">${tr(ctx, 'cases.overdue')}</span>` : ''}</td></tr>`;
+  });
+  const body = html`<h2>${title}</h2>
+<form class="filters" method="get" action="${path}"><div><label for="status">${tr(ctx, 'cases.status')}</label>
+<select id="status" name="status"><option value="">${tr(ctx, 'cases.allStatuses')}</option>
+${CASE_STATUSES[kind].map((s) => html`<option value="${s}"${s === status ? new Raw(' selected') : ''}>${statusName(s)}</option>`)}</select></div>
+<button type="submit">${tr(ctx, 'cases.filter')}</button></form>
+<p>${tr(ctx, 'cases.total', { total: number(data.total, ctx) })}</p>
+${
+  data.rows.length
+    ? html`<table class="cases"><thead><tr><th>${tr(ctx, 'cases.ref')}</th><th>${tr(ctx, kind === 'request' ? 'cases.type' : 'cases.category')}</th>
+${kind === 'request' ? html`<th>${tr(ctx, 'cases.applicant')}</th>` : ''}<th>${tr(ctx, 'cases.channel')}</th><th>${tr(ctx, 'cases.status')}</th>
+<th>${tr(ctx, 'cases.committee')}</th><th>${tr(ctx, 'cases.submitted')}</th><th>${tr(ctx, 'cases.due')}</th></tr></thead><tbody>${rows}</tbody></table>`
+    : html`<p class="card">${tr(ctx, 'cases.none')}</p>`
+}
+${
+  data.pages > 1
+    ? html`<div class="pager">${data.page > 1 ? html`<a href="${pageLink(data.page - 1)}">${tr(ctx, 'cases.prev')}</a>` : ''}
+<span>${tr(ctx, 'cases.page', { page: number(data.page, ctx), pages: number(data.pages, ctx) })}</span>
+${data.page < data.pages ? html`<a href="${pageLink(data.page + 1)}">${tr(ctx, 'cases.next')}</a>` : ''}</div>`
+    : ''
+}`;
+  return layout(ctx, title, body);
+}
+
+/** The satisfaction figures and their chart, and the complaints counts (R8). */
+export function satisfactionPage(ctx: ViewContext, f: SatisfactionFigures, complaints: { total: number; open: number }): string {
+  const figure = (key: string, value: string, id: string) =>
+    html`<div class="figure" id="${id}"><div>${tr(ctx, key)}</div><div class="n">${value}</div></div>`;
+  const dash = '—';
+  const chart = distributionChartSvg(f.distribution, {
+    title: tr(ctx, 'satisfaction.chartTitle'),
+    score: tr(ctx, 'satisfaction.score'),
+    ratings: tr(ctx, 'satisfaction.ratings'),
+    format: (n) => number(n, ctx),
+  });
+  const body = html`<h2>${tr(ctx, 'satisfaction.title')}</h2>
+<div class="figures">
+${figure('satisfaction.count', number(f.count, ctx), 'fig-count')}
+${figure('satisfaction.average', f.average === null ? dash : number(f.average, ctx, 2), 'fig-average')}
+${figure('satisfaction.csat', f.csat === null ? dash : percent(f.csat, ctx), 'fig-csat')}
+${figure('satisfaction.low', number(f.low, ctx), 'fig-low')}
+${figure('satisfaction.complaints', number(complaints.total, ctx), 'fig-complaints')}
+${figure('satisfaction.openComplaints', number(complaints.open, ctx), 'fig-open-complaints')}
+</div>
+<section class="card"><h3>${tr(ctx, 'satisfaction.distribution')}</h3>
+${f.count === 0 ? html`<p>${tr(ctx, 'satisfaction.none')}</p>` : ''}${new Raw(chart)}
+<table class="distribution"><thead><tr><th>${tr(ctx, 'satisfaction.score')}</th><th>${tr(ctx, 'satisfaction.ratings')}</th></tr></thead><tbody>
+${f.distribution.map((n, i) => html`<tr><td>${number(i + 1, ctx)} ★</td><td>${number(n, ctx)}</td></tr>`)}</tbody></table></section>`;
+  return layout(ctx, tr(ctx, 'satisfaction.title'), body);
+}

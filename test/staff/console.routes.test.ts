@@ -1,0 +1,220 @@
+/**
+ * The staff console over HTTP (R6 access control, R3c handoffs, R8 figures): disabled without
+ * STAFF_TOKEN, refused with a wrong token, a signed HttpOnly SameSite=Strict session, Arabic
+ * right-to-left pages with an English switch, claim / reply / hand back with their audit rows,
+ * masked national IDs, and the satisfaction chart as inline SVG.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChatClient, startApp, type TestApp } from '../support/app.js';
+import { ConsoleClient, mountConsole, STAFF_TOKEN, seedCases } from './support.js';
+
+describe('staff console without STAFF_TOKEN', () => {
+  it('answers 503 with a page saying how to enable it', async () => {
+    const t = await startApp();
+    try {
+      mountConsole(t.app);
+      for (const path of ['/staff', '/staff/signin', '/staff/handoffs']) {
+        const res = await fetch(`${t.url}${path}`, { redirect: 'manual' });
+        expect(res.status).toBe(503);
+        const body = await res.text();
+        expect(body).toContain('STAFF_TOKEN');
+        expect(body).toContain('لوحة الموظفين غير مفعّلة');
+      }
+      const post = await fetch(`${t.url}/staff/signin`, { method: 'POST', body: 'token=x' });
+      expect(post.status).toBe(503);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('staff console', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startApp({ STAFF_TOKEN }, { dispatcher: { pollMs: 50 } });
+    mountConsole(t.app);
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('refuses a wrong token, pages without a session, and a forged or tampered cookie', async () => {
+    const c = new ConsoleClient(t.url);
+    // Without a session: to the sign-in page, which is Arabic and right-to-left
+    const first = await c.get('/staff/handoffs');
+    expect(first.status).toBe(303);
+    expect(first.location).toBe('/staff/signin');
+    const signin = await c.get('/staff/signin');
+    expect(signin.html).toContain('<html lang="ar" dir="rtl">');
+    expect(signin.html).toContain('تسجيل دخول الموظفين');
+
+    // A wrong token: 401, no session cookie, an audit row of the failed attempt
+    const wrong = await c.post('/staff/signin', { employee: 'E1001', token: 'not-the-token-0123456789' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.html).toContain('رمز الدخول غير صحيح');
+    expect(wrong.setCookie.join(' ')).not.toContain('staff_session=');
+    expect((await c.get('/staff/handoffs')).status).toBe(303);
+    const failed = await t.app.db.get<{ staff_id: string }>(
+      "SELECT staff_id FROM staff_audit WHERE action = 'console.signin_failed'",
+    );
+    expect(failed?.staff_id).toBe('web:E1001');
+
+    // A bad employee number is refused before the token is looked at
+    expect((await c.post('/staff/signin', { employee: 'x', token: STAFF_TOKEN })).status).toBe(400);
+
+    // A forged cookie is not a session
+    c.setCookie('staff_session', 'eyJlIjoiRTEwMDEiLCJ4Ijo5OTk5OTk5OTk5OTk5fQ.forged');
+    expect((await c.get('/staff/handoffs')).status).toBe(303);
+  });
+
+  it('signs in to an HttpOnly, SameSite=Strict session and signs out', async () => {
+    const c = new ConsoleClient(t.url);
+    const res = await c.post('/staff/signin', { employee: 'E1002', token: STAFF_TOKEN }, false);
+    expect(res.status).toBe(303);
+    expect(res.location).toBe('/staff/handoffs');
+    const cookie = res.setCookie.find((s) => s.startsWith('staff_session=')) ?? '';
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    expect(cookie).toMatch(/Path=\/staff/);
+    const page = await c.get('/staff/handoffs');
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('الرقم الوظيفي: E1002');
+
+    // The session cannot be edited to another employee
+    const value = c.cookie('staff_session') ?? '';
+    const [body = '', sig = ''] = value.split('.');
+    const other = Buffer.from(JSON.stringify({ e: 'BOSS', x: JSON.parse(Buffer.from(body, 'base64url').toString()).x })).toString(
+      'base64url',
+    );
+    const tampered = new ConsoleClient(t.url);
+    tampered.setCookie('staff_session', `${other}.${sig}`);
+    expect((await tampered.get('/staff/handoffs')).status).toBe(303);
+
+    // A form without the page's token is refused; signing out ends the session
+    const noToken = await fetch(`${t.url}/staff/handoffs/00000000-0000-0000-0000-000000000000/claim`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: `staff_session=${value}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+    });
+    expect(noToken.headers.get('location')).toContain('flash=csrf');
+    const out = await c.post('/staff/signout', {});
+    expect(out.html).toContain('تسجيل دخول الموظفين');
+    expect((await c.get('/staff/handoffs')).status).toBe(303);
+    const actions = await t.app.db.all<{ action: string }>(
+      "SELECT action FROM staff_audit WHERE staff_id = 'web:E1002' ORDER BY at",
+    );
+    expect(actions.map((a) => a.action)).toEqual(['console.signin', 'console.signout']);
+  });
+
+  it('claims, replies and hands back a handoff, with the messages shown masked to the holder only', async () => {
+    // Given a person who typed their national ID, then asked for a person
+    const person = new ChatClient(t.url);
+    await person.text('السلام عليكم');
+    await person.choose('request');
+    await person.choose('accept');
+    await person.choose('type:urgent_support');
+    await person.text('1000000008');
+    await person.text('أبي أكلم موظف');
+    const id = String((await t.app.db.get<{ id: string }>("SELECT id FROM handoffs WHERE status = 'open'"))?.id);
+    const caseId = id.slice(0, 8);
+
+    const staff = new ConsoleClient(t.url);
+    let page = await staff.signIn('E2001');
+    expect(page.html).toContain(`data-case="${caseId}" data-status="open"`);
+    expect(page.html).toContain('طلب المستفيد التحدث مع موظف');
+    expect(page.html).toContain('الخدمة: تقديم طلب'); // the summary, labelled and named
+    expect(page.html).not.toContain('class="log"'); // no messages before claiming
+
+    // Claim
+    page = await staff.post(`/staff/handoffs/${id}/claim`, {});
+    expect(page.html).toContain(`استلمت الحالة ${caseId}`);
+    expect(page.html).toContain(`data-case="${caseId}" data-status="claimed"`);
+    expect(page.html).toContain('class="log"');
+    expect(page.html).toContain('1*******08'); // the national ID, masked
+    expect(page.html).not.toContain('1000000008');
+
+    // Another staff member sees it is taken, without the messages, and cannot act on it
+    const other = new ConsoleClient(t.url);
+    const seen = await other.signIn('E2002');
+    expect(seen.html).toContain('web:E2001');
+    expect(seen.html).not.toContain('1*******08');
+    const refused = await other.post(`/staff/handoffs/${id}/reply`, { text: 'مرحبا' });
+    expect(refused.html).toContain(`استلم زميل آخر الحالة ${caseId}`);
+
+    // Reply: the person reads it in the web chat
+    page = await staff.post(`/staff/handoffs/${id}/reply`, { text: 'أهلًا بك، كيف أخدمك؟' });
+    expect(page.html).toContain(`أُرسل ردّك في الحالة ${caseId}`);
+    const hist = (await (await fetch(`${t.url}/chat/api/messages?session=${person.session}&after=0`)).json()) as {
+      messages: { text: string }[];
+    };
+    expect(hist.messages.at(-1)?.text).toBe('👤 رد الموظف: أهلًا بك، كيف أخدمك؟');
+
+    // Hand back: the person gets the menu, the handoff leaves the list
+    page = await staff.post(`/staff/handoffs/${id}/handback`, {});
+    expect(page.html).toContain(`أُعيدت الحالة ${caseId} إلى المساعد الآلي`);
+    expect(page.html).not.toContain(`data-case="${caseId}" data-status`);
+    expect(page.html).toContain('أُغلقت مؤخرًا');
+
+    const audit = await t.app.db.all<{ staff_id: string; action: string }>(
+      'SELECT staff_id, action FROM staff_audit WHERE subject_id = ? ORDER BY at, action',
+      [id],
+    );
+    expect(audit).toEqual([
+      { staff_id: 'web:E2001', action: 'handoff.claim' },
+      { staff_id: 'web:E2001', action: 'handoff.reply' },
+      { staff_id: 'web:E2001', action: 'handoff.handback' },
+    ]);
+  });
+
+  it('lists requests and complaints with status and due date, national IDs masked, in Arabic or English', async () => {
+    const { requestRef, complaintRef } = await seedCases(t.app);
+    const c = new ConsoleClient(t.url);
+    await c.signIn('E3001');
+    const requests = await c.get('/staff/requests');
+    expect(requests.html).toContain('<html lang="ar" dir="rtl">');
+    expect(requests.html).toContain(requestRef);
+    expect(requests.html).toContain('قيد الدراسة'); // under_review
+    expect(requests.html).toContain('متأخر'); // due yesterday
+    expect(requests.html).toContain('1*******08');
+    expect(requests.html).toContain('05X XXX XX67');
+    expect(requests.html).not.toContain('1000000008');
+    expect(requests.html).not.toContain('501234567');
+    const filtered = await c.get('/staff/requests?status=served');
+    expect(filtered.html).not.toContain(requestRef);
+
+    const complaints = await c.get('/staff/complaints?lang=en');
+    expect(complaints.html).toContain('<html lang="en" dir="ltr">');
+    expect(complaints.html).toContain(complaintRef);
+    expect(complaints.html).toContain('Answer due');
+    // The language choice is remembered
+    expect((await c.get('/staff/requests')).html).toContain('<html lang="en" dir="ltr">');
+    expect((await c.get('/staff/requests?lang=ar')).html).toContain('<html lang="ar" dir="rtl">');
+  });
+
+  it('shows the satisfaction figures and their chart as inline SVG', async () => {
+    await seedCases(t.app, { scores: [5, 5, 4, 3, 1] });
+    const c = new ConsoleClient(t.url);
+    await c.signIn('E4001');
+    const page = await c.get('/staff/satisfaction?lang=en');
+    expect(page.html).toContain('<svg');
+    expect(page.html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+    expect(page.html).toMatch(/id="fig-count"><div>Ratings<\/div><div class="n">5</);
+    expect(page.html).toMatch(/id="fig-average">.*3\.6</);
+    expect(page.html).toMatch(/id="fig-csat">.*60%</);
+    for (const [score, n] of [
+      [1, 1],
+      [2, 0],
+      [3, 1],
+      [4, 1],
+      [5, 2],
+    ])
+      expect(page.html).toContain(`data-score="${score}" data-count="${n}"`);
+    const ar = await c.get('/staff/satisfaction?lang=ar');
+    expect(ar.html).toContain('<html lang="ar" dir="rtl">');
+    expect(ar.html).toContain('نسبة الرضا');
+    expect(ar.html).toContain('٦٠٪');
+  });
+});

@@ -1,0 +1,181 @@
+/** Helpers of the staff tests: the console mounted on a started app, a console client, seeds. */
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { App } from '../../src/app.js';
+import { newReference } from '../../src/domain/reference.js';
+import { staffRouter } from '../../src/staff/console.routes.js';
+import { createHandoffWatcher, type HandoffWatcher } from '../../src/staff/handoff.watcher.js';
+
+/** A staff token for tests (16+ characters, as the configuration requires). */
+export const STAFF_TOKEN = 'staff-token-0123456789-abcdef';
+
+/** Mounts the staff console on a started app, as src/app.ts does (routes added later still work). */
+export function mountConsole(app: App, clock?: () => Date): void {
+  app.http.use(
+    staffRouter({
+      ...(app.config.staffToken ? { staffToken: app.config.staffToken } : {}),
+      db: app.db,
+      profile: app.profile,
+      translator: app.translator,
+      engine: app.engine,
+      logger: app.logger,
+      ...(clock ? { clock } : {}),
+    }),
+  );
+}
+
+/** The handoff watcher built from the app's parts. */
+export function watcherOf(app: App, profile = app.profile, clock?: () => Date): HandoffWatcher {
+  return createHandoffWatcher({
+    db: app.db,
+    profile,
+    translator: app.translator,
+    logger: app.logger,
+    onAlert: () => app.dispatcher.kick(),
+    ...(clock ? { clock } : {}),
+  });
+}
+
+/** A page as the console answered it. */
+export interface Page {
+  status: number;
+  html: string;
+  location: string | null;
+  setCookie: string[];
+}
+
+/** A browser-less console user: keeps the cookies, reads the form token from the last page. */
+export class ConsoleClient {
+  private readonly cookies = new Map<string, string>();
+  private formToken = '';
+
+  constructor(private readonly url: string) {}
+
+  private cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  private async request(path: string, init: RequestInit = {}): Promise<Page> {
+    const res = await fetch(`${this.url}${path}`, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...(init.headers as Record<string, string> | undefined), cookie: this.cookieHeader() },
+    });
+    const setCookie = res.headers.getSetCookie();
+    for (const c of setCookie) {
+      const [pair = ''] = c.split(';');
+      const i = pair.indexOf('=');
+      const name = pair.slice(0, i);
+      const value = pair.slice(i + 1);
+      if (/Max-Age=0/i.test(c)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    const html = await res.text();
+    const token = /name="_token" value="([^"]+)"/.exec(html)?.[1];
+    if (token) this.formToken = token;
+    return { status: res.status, html, location: res.headers.get('location'), setCookie };
+  }
+
+  /** GET a page (no redirect followed). */
+  get(path: string): Promise<Page> {
+    return this.request(path);
+  }
+
+  /** POSTs a form (with the form token of the last page unless given), following one redirect. */
+  async post(path: string, fields: Record<string, string>, follow = true): Promise<Page> {
+    const body = new URLSearchParams({ _token: this.formToken, ...fields });
+    const res = await this.request(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: body.toString(),
+    });
+    if (follow && res.status === 303 && res.location) return this.get(res.location);
+    return res;
+  }
+
+  /** Signs in; resolves with the page after the redirect. */
+  signIn(employee: string, token = STAFF_TOKEN): Promise<Page> {
+    return this.post('/staff/signin', { employee, token });
+  }
+
+  /** The cookie value of a name, if held. */
+  cookie(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
+  /** Replaces a cookie (to tamper with it). */
+  setCookie(name: string, value: string): void {
+    this.cookies.set(name, value);
+  }
+}
+
+/** Resolves when `check` holds, polling every 20 ms. */
+export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 8000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Seeds a web beneficiary with a request, a complaint and ratings (the console's lists and figures). */
+export async function seedCases(
+  app: App,
+  opts: { scores?: number[]; at?: Date } = {},
+): Promise<{ beneficiaryId: string; requestRef: string; complaintRef: string }> {
+  const at = opts.at ?? new Date('2026-11-22T07:00:00Z');
+  const id = randomUUID();
+  const requestId = randomUUID();
+  const requestRef = newReference('request');
+  const complaintRef = newReference('complaint');
+  const stmts = [
+    {
+      sql: `INSERT INTO beneficiaries (id, channel, platform_user_id, language, opted_out, unreachable, created_at, updated_at)
+            VALUES (?, 'web', ?, 'ar', ?, ?, ?, ?)`,
+      params: [id, `seed${id.slice(0, 12)}`, false, false, at, at],
+    },
+    {
+      sql: `INSERT INTO requests (id, ref, beneficiary_id, type_id, channel, status, committee, data, due_at, created_at, updated_at)
+            VALUES (?, ?, ?, 'urgent_support', 'telegram', 'under_review', 'research', ?, ?, ?, ?)`,
+      params: [
+        requestId,
+        requestRef,
+        id,
+        JSON.stringify({ national_id: '1000000008', mobile: '+966501234567', situation: 'حريق' }),
+        new Date(at.getTime() - 86_400_000), // due yesterday: overdue
+        at,
+        at,
+      ],
+    },
+    {
+      sql: `INSERT INTO complaints (id, ref, beneficiary_id, category, channel, status, committee, description, data, due_at, created_at, updated_at)
+            VALUES (?, ?, ?, 'delay', 'web', 'submitted', 'followup', 'تأخر الرد', '{}', ?, ?, ?)`,
+      params: [randomUUID(), complaintRef, id, new Date(at.getTime() + 10 * 86_400_000), at, at],
+    },
+    ...(opts.scores ?? []).map((score) => ({
+      sql: 'INSERT INTO ratings (id, beneficiary_id, score, created_at) VALUES (?, ?, ?, ?)',
+      params: [randomUUID(), id, score, at],
+    })),
+  ];
+  await app.db.batch(stmts);
+  return { beneficiaryId: id, requestRef, complaintRef };
+}
+
+/** A fresh schema on a PostgreSQL server, as a DATABASE_URL, and how to drop it. */
+export async function postgresSchema(url: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `staff_${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
+  const run = async (sql: string) => {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  await run(`CREATE SCHEMA ${name}`);
+  return {
+    url: `${url}${url.includes('?') ? '&' : '?'}options=-c%20search_path%3D${name}`,
+    drop: () => run(`DROP SCHEMA ${name} CASCADE`),
+  };
+}
