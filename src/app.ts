@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import express from 'express';
 import pino, { type Logger } from 'pino';
+import { mountBackOffice } from './api/back-office.js';
 import { AttachmentStore } from './attachments/attachment-store.js';
 import type { ChannelSender } from './channels/channel.js';
 import type { ChannelDeps, ChannelModule } from './channels/module.js';
@@ -28,6 +29,7 @@ import { Translator } from './i18n.js';
 import { Inbox } from './inbox/inbox.js';
 import { Metrics } from './metrics.js';
 import { type DispatcherOptions, OutboxDispatcher } from './outbox/dispatcher.js';
+import { createScheduler, type Scheduler, type SchedulerDeps } from './scheduler/scheduler.js';
 import { createServices } from './services.js';
 import { staffRouter } from './staff/console.routes.js';
 import { createHandoffWatcher } from './staff/handoff.watcher.js';
@@ -45,6 +47,8 @@ export interface App {
   metrics: Metrics;
   logger: Logger;
   http: express.Express;
+  /** Rating prompts and reminders, low-rating alerts and the SLA watch (runs while started). */
+  scheduler: Scheduler;
   /** Starts listening and sending; resolves with the bound port. */
   start(): Promise<number>;
   /** Graceful stop: no new messages, in-flight turns finish, the outbox run finishes, then close. */
@@ -60,6 +64,8 @@ export interface AppOptions {
   channels?: (deps: ChannelDeps) => ChannelModule[];
   /** Wraps the read services (tests slow one down to prove conversations run concurrently). */
   services?: (base: EngineServices) => EngineServices;
+  /** Scheduler tuning (tests drive it with runOnce(now)). */
+  scheduler?: Partial<Pick<SchedulerDeps, 'intervalMs' | 'reminderAfterHours' | 'nearDueWorkingDays' | 'batchSize'>>;
   /** Dispatcher tuning (tests use short backoffs). */
   dispatcher?: Partial<Pick<DispatcherOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'pollMs' | 'leaseMs'>>;
 }
@@ -111,6 +117,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const senders: ChannelSender[] = [new WebSender(), staffSender, ...channels.map((c) => c.sender), ...(options.senders ?? [])];
   dispatcher = new OutboxDispatcher({ db, senders, logger, metrics, clock, ...options.dispatcher });
   const outbox = dispatcher;
+  // The bot's own initiatives and the back office share the engine, the clock and the outbox kick.
+  const initiative = { db, profile, engine, translator, logger, clock, onCommitted: () => outbox.kick() };
+  const scheduler = createScheduler({ ...initiative, ...options.scheduler });
   const handoffWatcher = createHandoffWatcher({ db, profile, translator, logger, clock, onAlert: () => outbox.kick() });
 
   const http = express();
@@ -135,6 +144,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   http.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+  mountBackOffice(http, { ...initiative, decisionsSecret: config.decisionsSecret, apiToken: config.apiToken });
   // One place for unexpected errors: a plain answer, details (no personal data) in the log.
   http.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = (err as { status?: number }).status;
@@ -159,10 +169,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     metrics,
     logger,
     http,
+    scheduler,
     async start() {
       outbox.start();
       inbox.start();
       handoffWatcher.start();
+      scheduler.start();
       for (const c of channels) await c.start();
       await new Promise<void>((resolve, reject) => {
         server = http.listen(config.port, () => resolve());
@@ -174,6 +186,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       return port;
     },
     async stop() {
+      await scheduler.stop();
       const closing = server ? new Promise<void>((r) => server?.close(() => r())) : Promise.resolve();
       server?.closeIdleConnections?.();
       for (const c of channels) await c.stop().catch(() => {});

@@ -73,7 +73,7 @@ function toLoaded(row: BeneficiaryRow | undefined): LoadedTurn {
   if (!row) return { duplicate: false, beneficiary: null, state: null };
   let state: SessionState | null = null;
   if (row.flow_id !== null && row.snapshot !== null) {
-    let stored: { s?: unknown; c?: SessionState['choices']; r?: boolean; n?: boolean } = {};
+    let stored: { s?: unknown; c?: SessionState['choices']; r?: boolean; n?: boolean; p?: string } = {};
     try {
       stored = JSON.parse(row.snapshot);
     } catch {
@@ -86,6 +86,7 @@ function toLoaded(row: BeneficiaryRow | undefined): LoadedTurn {
       choices: stored.c ?? [],
       resumePending: stored.r === true,
       expectsNumber: stored.n === true,
+      ...(typeof stored.p === 'string' ? { promptedAt: stored.p } : {}),
       mode: row.mode === 'handoff' ? 'handoff' : 'bot',
       suspended: parseSuspended(row.suspended),
     };
@@ -170,6 +171,7 @@ export function turnStatements(w: TurnWrite): Stmt[] {
     c: w.state.choices,
     ...(w.state.resumePending ? { r: true } : {}),
     ...(w.state.expectsNumber ? { n: true } : {}),
+    ...(w.state.promptedAt ? { p: w.state.promptedAt } : {}),
   });
   s.push({
     sql: `INSERT INTO conversations (id, beneficiary_id, flow_id, flow_version, snapshot, suspended, mode, created_at, updated_at)
@@ -306,18 +308,24 @@ function effectStatements(w: TurnWrite, e: DomainEffect): Stmt[] {
           params: [randomUUID(), w.lang, w.attestations[e.ref] ?? '', new Date(e.attestation.at), e.ref],
         },
       ];
-    case 'request.supplyInfo':
+    case 'request.supplyInfo': {
+      // The person supplied what the committee asked for: back under review (R3h). A complaint's
+      // reference starts with C, a request's with R.
+      const complaint = e.ref.startsWith('C');
+      const table = complaint ? 'complaints' : 'requests';
+      const col = complaint ? 'complaint_id' : 'request_id';
       return [
         {
-          sql: `UPDATE requests SET status = 'under_review', updated_at = ? WHERE ref = ? AND beneficiary_id = ? AND status = 'needs_info'`,
+          sql: `UPDATE ${table} SET status = 'under_review', updated_at = ? WHERE ref = ? AND beneficiary_id = ? AND status = 'needs_info'`,
           params: [at, e.ref, w.beneficiaryId],
         },
         {
-          sql: `INSERT INTO status_events (id, request_id, status, note, actor, at)
-                SELECT ?, id, 'under_review', ?, 'beneficiary', ? FROM requests WHERE ref = ? AND beneficiary_id = ?`,
+          sql: `INSERT INTO status_events (id, ${col}, status, note, actor, at)
+                SELECT ?, id, 'under_review', ?, 'beneficiary', ? FROM ${table} WHERE ref = ? AND beneficiary_id = ?`,
           params: [randomUUID(), JSON.stringify(e.data), at, e.ref, w.beneficiaryId],
         },
       ];
+    }
     case 'complaint.create':
       return [
         {

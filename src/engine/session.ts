@@ -23,6 +23,8 @@ export interface SessionState {
   choices: Choice[];
   /** The person came back after a long pause and was asked whether to continue (R3a). */
   resumePending?: boolean;
+  /** When the bot last started a dialogue itself (a prompt): a pause is counted from then too. */
+  promptedAt?: string;
   /** The last question asks for a number: "0" or "1" typed there is an answer, not a command or an option. */
   expectsNumber?: boolean;
   mode: 'bot' | 'handoff';
@@ -125,6 +127,7 @@ class Turn {
   private closeHandoff = false;
   private readonly atIso: string;
   private suspended: SessionState['suspended'];
+  private promptedAt: string | undefined;
 
   constructor(
     private readonly registry: FlowRegistry,
@@ -141,6 +144,7 @@ class Turn {
     if (prev) this.lastChoices = prev.choices;
     this.expectsNumber = prev?.expectsNumber === true;
     this.suspended = prev?.suspended ?? null;
+    this.promptedAt = prev?.promptedAt;
   }
 
   async interrupt(flowId: FlowId, extra: Record<string, unknown>, preface?: Reply): Promise<void> {
@@ -149,6 +153,7 @@ class Turn {
     if (prev && prev.snapshot !== null && prev.flowId !== 'menu' && !this.suspended)
       this.suspended = { flowId: prev.flowId, flowVersion: prev.flowVersion, snapshot: prev.snapshot, choices: prev.choices };
     if (preface) this.reply(preface);
+    this.promptedAt = this.atIso;
     await this.startFlow(flowId, extra);
   }
 
@@ -236,6 +241,7 @@ class Turn {
         snapshot,
         choices: this.lastChoices,
         ...(this.expectsNumber ? { expectsNumber: true } : {}),
+        ...(this.promptedAt ? { promptedAt: this.promptedAt } : {}),
         mode: this.mode,
         ...(this.resumePending ? { resumePending: true } : {}),
         suspended: this.suspended ?? null,
@@ -257,9 +263,12 @@ class Turn {
   }
 
   private isLongPause(): boolean {
-    const last = this.person.lastInboundAt;
-    if (!last || this.flowId === 'menu') return false;
-    return this.at.getTime() - last.getTime() > this.profile.resumeAfterHours * 3_600_000;
+    // The pause runs from the person's last message, or from the bot's own prompt if later.
+    const times = [this.person.lastInboundAt?.getTime(), this.promptedAt ? Date.parse(this.promptedAt) : undefined].filter(
+      (x): x is number => typeof x === 'number' && !Number.isNaN(x),
+    );
+    if (times.length === 0 || this.flowId === 'menu') return false;
+    return this.at.getTime() - Math.max(...times) > this.profile.resumeAfterHours * 3_600_000;
   }
 
   private async applyCommand(command: Command): Promise<void> {

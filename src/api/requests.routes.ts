@@ -1,0 +1,166 @@
+/**
+ * Read access for the association's own systems (issue 6): `GET /api/v1/requests/:ref` (one
+ * request with its history) and `GET /api/v1/requests?status=&page=&pageSize=` (a page of
+ * requests, newest first), with `Authorization: Bearer <API_TOKEN>`. 401 without the token, 404 for
+ * an unknown reference, 503 when API_TOKEN is not configured.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { type Db, toIso } from '../db/database.js';
+import type { Profile } from '../domain/profile.js';
+import { normalizeReference } from '../domain/reference.js';
+import { caseTitle, committeeName } from '../notify/recipients.js';
+
+/** Statuses a request can have (filter values). */
+export const REQUEST_STATUSES = ['submitted', 'under_review', 'needs_info', 'approved', 'rejected', 'served', 'closed'] as const;
+
+/** Largest page. */
+export const MAX_PAGE_SIZE = 100;
+
+const listQuery = z
+  .object({
+    status: z.enum(REQUEST_STATUSES).optional(),
+    page: z.coerce.number().int().min(1).default(1),
+    pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(20),
+  })
+  .strict();
+
+/** What the requests routes need. */
+export interface RequestsRouteDeps {
+  db: Db;
+  profile: Profile;
+  logger: Logger;
+  /** `API_TOKEN`; without it the routes answer 503. */
+  apiToken?: string;
+}
+
+interface RequestRow {
+  id: string;
+  ref: string;
+  type_id: string;
+  channel: string;
+  status: string;
+  committee: string;
+  data: string;
+  eligibility: string | null;
+  decision_note: string | null;
+  due_at: unknown;
+  created_at: unknown;
+  updated_at: unknown;
+}
+
+const COLUMNS = 'id, ref, type_id, channel, status, committee, data, eligibility, decision_note, due_at, created_at, updated_at';
+
+/** A request as the list shows it: no form answers (R6: least data in bulk). */
+function summary(p: Profile, r: RequestRow) {
+  return {
+    ref: r.ref,
+    type: { id: r.type_id, name: caseTitle(p, 'request', r.type_id) },
+    status: r.status,
+    committee: { id: r.committee, name: committeeName(p, r.committee) },
+    channel: r.channel,
+    createdAt: toIso(r.created_at),
+    updatedAt: toIso(r.updated_at),
+    dueAt: toIso(r.due_at),
+    decisionNote: r.decision_note,
+  };
+}
+
+function parseJson(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Bearer-token check in constant time; answers 503/401 itself and returns false when refused. */
+function authorised(token: string | undefined, req: Request, res: Response): boolean {
+  if (!token) {
+    res.status(503).json({ error: 'the requests API is not configured (API_TOKEN)' });
+    return false;
+  }
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+  const given = Buffer.from(m?.[1] ?? '');
+  const expected = Buffer.from(token);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'missing or invalid bearer token' });
+    return false;
+  }
+  return true;
+}
+
+/** The routes of the requests API. */
+export function requestsRouter(deps: RequestsRouteDeps): Router {
+  const router = express.Router();
+  const { db, profile } = deps;
+  const fail = (res: Response, e: unknown) => {
+    deps.logger.error({ err: e instanceof Error ? e.name : 'unknown' }, 'requests API failed');
+    res.status(500).json({ error: 'internal error' });
+  };
+
+  router.get('/api/v1/requests', async (req, res) => {
+    if (!authorised(deps.apiToken, req, res)) return;
+    const q = listQuery.safeParse(req.query);
+    if (!q.success) {
+      res
+        .status(400)
+        .json({ error: 'invalid query', reasons: q.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`) });
+      return;
+    }
+    const { status, page, pageSize } = q.data;
+    try {
+      const where = status ? 'WHERE status = ?' : '';
+      const params = status ? [status] : [];
+      const total = await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM requests ${where}`, params);
+      const rows = await db.all<RequestRow>(
+        `SELECT ${COLUMNS} FROM requests ${where} ORDER BY created_at DESC, ref LIMIT ? OFFSET ?`,
+        [...params, pageSize, (page - 1) * pageSize],
+      );
+      res.json({ page, pageSize, total: Number(total?.n ?? 0), items: rows.map((r) => summary(profile, r)) });
+    } catch (e) {
+      fail(res, e);
+    }
+  });
+
+  router.get('/api/v1/requests/:ref', async (req, res) => {
+    if (!authorised(deps.apiToken, req, res)) return;
+    const ref = normalizeReference(String(req.params.ref));
+    try {
+      const row = ref?.startsWith('R-')
+        ? await db.get<RequestRow>(`SELECT ${COLUMNS} FROM requests WHERE ref = ?`, [ref])
+        : undefined;
+      if (!row) {
+        res.status(404).json({ error: 'unknown request' });
+        return;
+      }
+      const history = await db.all<{ status: string; note: string | null; actor: string; at: unknown }>(
+        'SELECT status, note, actor, at FROM status_events WHERE request_id = ? ORDER BY at, id',
+        [row.id],
+      );
+      const rating = await db.get<{ score: number; comment: string | null; created_at: unknown }>(
+        'SELECT score, comment, created_at FROM ratings WHERE request_id = ?',
+        [row.id],
+      );
+      res.json({
+        ...summary(profile, row),
+        // The association's own systems process the request: the form answers are theirs to read.
+        data: parseJson(row.data),
+        eligibility: parseJson(row.eligibility),
+        history: history.map((h) => ({ status: h.status, at: toIso(h.at), actor: h.actor, note: h.note })),
+        rating: rating ? { score: Number(rating.score), comment: rating.comment, at: toIso(rating.created_at) } : null,
+      });
+    } catch (e) {
+      fail(res, e);
+    }
+  });
+
+  router.use('/api/v1/requests', (err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) next(err);
+    else fail(res, err);
+  });
+  return router;
+}

@@ -1,0 +1,237 @@
+/**
+ * Committee decisions (R3e, R3h, R5): the allowed status transitions, and applying one decision
+ * posted by the back office. The status change, its history row, the webhook receipt, the
+ * notification (message + outbox row, on the person's channel, in their language) and, after a
+ * service, the rating prompt are written in one transaction; a decision asking for information
+ * then reopens the status dialogue so the person can supply it.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { type Db, type SqlValue, type Stmt, UniqueViolation } from '../db/database.js';
+import type { Profile } from '../domain/profile.js';
+import type { Lang } from '../domain/text.js';
+import { type Engine, KeyedQueue } from '../engine/engine.js';
+import type { Translator } from '../i18n.js';
+import { outsideQuietHours } from '../scheduler/quiet-hours.js';
+import { type CaseKind, type Decision, decisionText } from './messages.js';
+import { caseTitle } from './recipients.js';
+
+/**
+ * What the back office may decide from each status. A status is never in its own list, and the
+ * statements below rely on it (a decision always changes the status).
+ * - Requests: a request under study is approved, rejected or sent back for information; an
+ *   approved one is then served (R3f-g). While the committee waits for the person's information,
+ *   only a final "rejected" is allowed: approving needs the supplied information studied first
+ *   (the person's answer puts the request back under review, status dialogue).
+ * - Complaints: resolved, rejected or sent back for information (R5); from needs_info a final
+ *   answer (resolved or rejected) is allowed, e.g. after the information came by phone.
+ * - served, resolved, rejected and closed are final.
+ */
+export const TRANSITIONS: { [K in CaseKind]: Record<string, readonly Decision[]> } = {
+  request: {
+    submitted: ['approved', 'rejected', 'needs_info'],
+    under_review: ['approved', 'rejected', 'needs_info'],
+    needs_info: ['rejected'],
+    approved: ['served'],
+    served: [],
+    rejected: [],
+    closed: [],
+  },
+  complaint: {
+    submitted: ['resolved', 'rejected', 'needs_info'],
+    under_review: ['resolved', 'rejected', 'needs_info'],
+    needs_info: ['resolved', 'rejected'],
+    resolved: [],
+    rejected: [],
+    closed: [],
+  },
+};
+
+/** The decisions allowed on a case of this kind in this status (none for an unknown status). */
+export function allowedDecisions(kind: CaseKind, status: string): readonly Decision[] {
+  return TRANSITIONS[kind][status] ?? [];
+}
+
+/** Decisions after which the person is asked to rate the service (R8). */
+const RATED_AFTER: ReadonlySet<Decision> = new Set<Decision>(['served', 'resolved']);
+
+/** A validated decision. */
+export interface DecisionInput {
+  /** Canonical reference ('R-…' or 'C-…'). */
+  ref: string;
+  kind: CaseKind;
+  decision: Decision;
+  note?: string;
+  /** When the committee decided; the time of receipt when absent. */
+  decidedAt?: Date;
+}
+
+/** What became of a decision. */
+export type DecisionOutcome =
+  | { outcome: 'accepted'; ref: string; from: string; status: Decision; reopened: boolean }
+  | { outcome: 'duplicate' }
+  | { outcome: 'unknownRef' }
+  | { outcome: 'notAllowed'; status: string; allowed: readonly Decision[] };
+
+/** What the service needs. */
+export interface DecisionServiceDeps {
+  db: Db;
+  profile: Profile;
+  engine: Pick<Engine, 'interrupt'>;
+  translator: Translator;
+  logger: Logger;
+  /** Wakes the outbox dispatcher after a commit. */
+  onCommitted?: () => void;
+}
+
+interface CaseRow {
+  id: string;
+  status: string;
+  subject: string;
+  beneficiary_id: string;
+  channel: string;
+  platform_user_id: string;
+  language: string;
+}
+
+const TABLES = {
+  request: { table: 'requests', col: 'request_id', subject: 'type_id' },
+  complaint: { table: 'complaints', col: 'complaint_id', subject: 'category' },
+} as const;
+
+/** Where webhook receipts of this API are recorded from. */
+const RECEIPT_SOURCE = 'decisions';
+
+/** Applies committee decisions. */
+export class DecisionService {
+  /** Decisions on one case are applied one after the other (in this process; PostgreSQL also locks). */
+  private readonly queue = new KeyedQueue();
+
+  constructor(private readonly d: DecisionServiceDeps) {}
+
+  /** True when a webhook id was already processed (a replay is a no-op). */
+  async seen(webhookId: string): Promise<boolean> {
+    const row = await this.d.db.get<{ id: string }>('SELECT id FROM webhook_receipts WHERE id = ?', [webhookId]);
+    return row !== undefined;
+  }
+
+  /** Applies a decision received as webhook `webhookId` at `now`. */
+  async apply(input: DecisionInput, webhookId: string, now: Date): Promise<DecisionOutcome> {
+    const { db, logger } = this.d;
+    const { outcome, beneficiaryId } = await this.queue.run(input.ref, () =>
+      db.locked(`decision:${input.ref}`, (tx) => this.commit(tx, input, webhookId, now)),
+    );
+    if (outcome.outcome !== 'accepted') return outcome;
+    this.d.onCommitted?.();
+    logger.info({ ref: input.ref, decision: input.decision, from: outcome.from }, 'decision applied');
+    let reopened = false;
+    if (input.decision === 'needs_info') {
+      // R3h: the status dialogue shows the case with "send the information"; it reads the committed
+      // status, which is why it starts after the commit. The notification itself is already
+      // committed with the decision, so a failure here loses nothing: the person can open
+      // "my requests" themselves. While a staff member holds the conversation the engine says
+      // no, and the notification alone goes out (the staff member sees it in the conversation).
+      try {
+        reopened = await this.d.engine.interrupt(beneficiaryId, 'status', { ref: input.ref }, { at: now });
+      } catch (e) {
+        logger.error({ ref: input.ref, err: e instanceof Error ? e.name : 'unknown' }, 'could not reopen the dialogue');
+      }
+    }
+    return { ...outcome, reopened };
+  }
+
+  private async commit(
+    tx: Db,
+    input: DecisionInput,
+    webhookId: string,
+    now: Date,
+  ): Promise<{ outcome: DecisionOutcome; beneficiaryId: string }> {
+    const none = (outcome: DecisionOutcome) => ({ outcome, beneficiaryId: '' });
+    const t = TABLES[input.kind];
+    if (await tx.get('SELECT id FROM webhook_receipts WHERE id = ?', [webhookId])) return none({ outcome: 'duplicate' });
+    const row = await tx.get<CaseRow>(
+      `SELECT x.id, x.status, x.${t.subject} AS subject, x.beneficiary_id, b.channel, b.platform_user_id, b.language
+         FROM ${t.table} x JOIN beneficiaries b ON b.id = x.beneficiary_id WHERE x.ref = ?`,
+      [input.ref],
+    );
+    if (!row) return none({ outcome: 'unknownRef' });
+    const allowed = allowedDecisions(input.kind, row.status);
+    if (!allowed.includes(input.decision)) return none({ outcome: 'notAllowed', status: row.status, allowed });
+    try {
+      await tx.batch(this.statements(input, row, webhookId, now));
+    } catch (e) {
+      // The same webhook id committed by a concurrent delivery: this one is the replay.
+      if (e instanceof UniqueViolation) return none({ outcome: 'duplicate' });
+      throw e;
+    }
+    // Every statement after the status change is guarded by it: when the person's own answer
+    // moved the case on in between (needs_info → under_review), nothing was written.
+    if (!(await tx.get('SELECT id FROM webhook_receipts WHERE id = ?', [webhookId]))) {
+      const current = await tx.get<{ status: string }>(`SELECT status FROM ${t.table} WHERE ref = ?`, [input.ref]);
+      const status = current?.status ?? row.status;
+      return none({ outcome: 'notAllowed', status, allowed: allowedDecisions(input.kind, status) });
+    }
+    return {
+      outcome: { outcome: 'accepted', ref: input.ref, from: row.status, status: input.decision, reopened: false },
+      beneficiaryId: row.beneficiary_id,
+    };
+  }
+
+  /** The statements of one decision, each after the first guarded by the new status. */
+  private statements(input: DecisionInput, row: CaseRow, webhookId: string, now: Date): Stmt[] {
+    const { profile, translator } = this.d;
+    const t = TABLES[input.kind];
+    const guard = `FROM ${t.table} WHERE ref = ? AND status = ?`;
+    const guarded = (sql: string, params: SqlValue[]): Stmt => ({
+      sql: `${sql} ${guard}`,
+      params: [...params, input.ref, input.decision],
+    });
+    const lang: Lang = row.language === 'en' ? 'en' : 'ar';
+    // Decisions are transactional messages about the person's own case (R3h): they are sent even
+    // to someone who opted out, since opting out stops notifications of other kinds and surveys
+    // (rating prompts), not the answer to their own request.
+    const message = {
+      text: decisionText(translator, lang, input.kind, input.decision, {
+        ref: input.ref,
+        title: caseTitle(profile, input.kind, row.subject),
+        note: input.note ?? null,
+      }),
+    };
+    const payload = JSON.stringify(message);
+    const note = input.note ?? null;
+    const stmts: Stmt[] = [
+      {
+        sql: `UPDATE ${t.table} SET status = ?, decision_note = ?, updated_at = ? WHERE ref = ? AND status = ?`,
+        params: [input.decision, note, now, input.ref, row.status],
+      },
+      guarded(`INSERT INTO status_events (id, ${t.col}, status, note, actor, at) SELECT ?, id, ?, ?, 'back_office', ?`, [
+        randomUUID(),
+        input.decision,
+        note,
+        input.decidedAt ?? now,
+      ]),
+      guarded('INSERT INTO webhook_receipts (id, source, received_at) SELECT ?, ?, ?', [webhookId, RECEIPT_SOURCE, now]),
+      guarded(
+        `INSERT INTO messages (beneficiary_id, channel, direction, platform_message_id, kind, body, created_at)
+         SELECT ?, ?, 'out', NULL, 'text', ?, ?`,
+        [row.beneficiary_id, row.channel, payload, now],
+      ),
+      guarded(
+        `INSERT INTO outbox (channel, recipient, payload, status, attempts, next_attempt_at, created_at)
+         SELECT ?, ?, ?, 'pending', 0, ?, ?`,
+        [row.channel, row.platform_user_id, payload, now, now],
+      ),
+    ];
+    if (RATED_AFTER.has(input.decision)) {
+      // R8: the rating prompt, after the profile's delay and never in quiet hours; one per service.
+      const { delayHours, quietHours } = profile.rating;
+      const due = outsideQuietHours(new Date(now.getTime() + delayHours * 3_600_000), quietHours, profile.timezone);
+      stmts.push({
+        sql: `INSERT INTO prompts (id, kind, beneficiary_id, ${t.col}, status, due_at, created_at)
+              SELECT ?, 'rating', beneficiary_id, id, 'scheduled', ?, ? ${guard} ON CONFLICT DO NOTHING`,
+        params: [randomUUID(), due, now, input.ref, input.decision],
+      });
+    }
+    return stmts;
+  }
+}
