@@ -108,21 +108,23 @@ class Load {
 /** Stores `n` conversations directly (as if they had happened) to measure memory against size. */
 async function seedConversations(app: App, n: number, prefix: string): Promise<void> {
   const now = new Date();
-  const batch = 5000;
-  for (let i = 0; i < n; i += batch) {
-    const stmts = [];
-    for (let j = i; j < Math.min(n, i + batch); j++) {
-      const id = `${prefix}-b-${j}`;
-      stmts.push({
-        sql: 'INSERT INTO beneficiaries (id, channel, platform_user_id, language, opted_out, unreachable, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        params: [id, 'web', `${prefix}-seed-${j}`, 'ar', false, false, now, now],
-      });
-      stmts.push({
-        sql: 'INSERT INTO conversations (id, beneficiary_id, flow_id, flow_version, snapshot, mode, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        params: [`${id}-c`, id, 'menu', 1, '{"s":null,"c":[]}', 'bot', now, now],
-      });
-    }
-    await app.db.batch(stmts);
+  const rows = 500; // per multi-row INSERT
+  for (let i = 0; i < n; i += rows) {
+    const ids = Array.from({ length: Math.min(rows, n - i) }, (_, k) => `${prefix}-b-${i + k}`);
+    await app.db.batch([
+      {
+        sql: `INSERT INTO beneficiaries (id, channel, platform_user_id, language, opted_out, unreachable, created_at, updated_at) VALUES ${ids
+          .map(() => '(?, ?, ?, ?, ?, ?, ?, ?)')
+          .join(', ')}`,
+        params: ids.flatMap((id) => [id, 'web', `seed-${id}`, 'ar', false, false, now, now]),
+      },
+      {
+        sql: `INSERT INTO conversations (id, beneficiary_id, flow_id, flow_version, snapshot, mode, created_at, updated_at) VALUES ${ids
+          .map(() => '(?, ?, ?, ?, ?, ?, ?, ?)')
+          .join(', ')}`,
+        params: ids.flatMap((id) => [`${id}-c`, id, 'menu', 1, '{"s":null,"c":[]}', 'bot', now, now]),
+      },
+    ]);
   }
 }
 
@@ -157,17 +159,25 @@ async function run(db: 'sqlite' | 'postgresql', url: string, dir: string) {
     (await app.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM conversations WHERE flow_id IS NOT NULL'))?.n ?? 0,
   );
   let sizeBytes = 0;
+  if (db === 'postgresql')
+    sizeBytes = Number(
+      (
+        await app.db.get<{ n: number }>(
+          `SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0)::bigint AS n FROM pg_class c
+             JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = current_schema() AND c.relkind = 'r'`,
+        )
+      )?.n ?? 0,
+    );
+  await app.stop();
   if (db === 'sqlite') {
+    // After the final checkpoint: the database file itself.
     const file = url.slice('file:'.length);
     for (const f of [file, `${file}-wal`]) {
       try {
         sizeBytes += statSync(f).size;
       } catch {}
     }
-  } else {
-    sizeBytes = Number((await app.db.get<{ n: number }>('SELECT pg_database_size(current_database()) AS n'))?.n ?? 0);
   }
-  await app.stop();
 
   const result = {
     db,

@@ -5,7 +5,7 @@
 import type { CaseSummary } from '../../flows/types.js';
 import type { Profile } from '../domain/profile.js';
 import type { LocalText } from '../domain/text.js';
-import { type Db, toIso } from './database.js';
+import { type Db, scoped, toIso } from './database.js';
 
 /** Statuses after which a request is no longer open. */
 export const CLOSED_STATUSES = ['rejected', 'served', 'closed', 'resolved'] as const;
@@ -37,7 +37,7 @@ export class CaseRepository {
 
   /** The person's cases, newest first (at most 20). */
   async list(beneficiaryId: string): Promise<CaseSummary[]> {
-    const rows = await this.db.all<CaseRow>(
+    const rows = await scoped(this.db).all<CaseRow>(
       `SELECT * FROM (${SELECT_REQUESTS} WHERE r.beneficiary_id = ? UNION ALL ${SELECT_COMPLAINTS} WHERE c.beneficiary_id = ?) u
         ORDER BY created_at DESC LIMIT 20`,
       [beneficiaryId, beneficiaryId],
@@ -49,7 +49,7 @@ export class CaseRepository {
   async get(beneficiaryId: string, ref: string): Promise<CaseSummary | null> {
     const table = ref.startsWith('C') ? SELECT_COMPLAINTS : SELECT_REQUESTS;
     const alias = ref.startsWith('C') ? 'c' : 'r';
-    const row = await this.db.get<CaseRow>(`${table} WHERE ${alias}.ref = ? AND ${alias}.beneficiary_id = ?`, [
+    const row = await scoped(this.db).get<CaseRow>(`${table} WHERE ${alias}.ref = ? AND ${alias}.beneficiary_id = ?`, [
       ref,
       beneficiaryId,
     ]);
@@ -59,7 +59,7 @@ export class CaseRepository {
   /** An open request of this type, if the person has one. */
   async findOpenRequest(beneficiaryId: string, typeId: string): Promise<CaseSummary | null> {
     const placeholders = CLOSED_STATUSES.map(() => '?').join(', ');
-    const row = await this.db.get<CaseRow>(
+    const row = await scoped(this.db).get<CaseRow>(
       `${SELECT_REQUESTS} WHERE r.beneficiary_id = ? AND r.type_id = ? AND r.status NOT IN (${placeholders}) ORDER BY r.created_at DESC LIMIT 1`,
       [beneficiaryId, typeId, ...CLOSED_STATUSES],
     );
@@ -68,7 +68,7 @@ export class CaseRepository {
 
   private async toSummary(r: CaseRow): Promise<CaseSummary> {
     const col = r.kind === 'request' ? 'request_id' : 'complaint_id';
-    const history = await this.db.all<{ status: string; at: unknown; note: string | null; actor: string }>(
+    const history = await scoped(this.db).all<{ status: string; at: unknown; note: string | null; actor: string }>(
       `SELECT status, at, note, actor FROM status_events WHERE ${col} = ? ORDER BY at`,
       [r.id],
     );

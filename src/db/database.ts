@@ -3,8 +3,11 @@
  * default) and PostgreSQL (pg). SQL is written once with `?` placeholders; the PostgreSQL
  * implementation numbers them. Values cross the boundary as plain JS: Date, boolean, number, string.
  */
+
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 
@@ -40,6 +43,18 @@ export interface Db {
   close(): Promise<void>;
 }
 
+/**
+ * The handle of the conversation lock being held, if any. Reads made during a turn (the services
+ * the dialogues invoke) go through it, so that on PostgreSQL a turn never waits for a second pool
+ * connection while it holds one.
+ */
+const lockScope = new AsyncLocalStorage<Db>();
+
+/** The handle to read through: the current turn's, or `db` outside a turn. */
+export function scoped(db: Db): Db {
+  return lockScope.getStore() ?? db;
+}
+
 /** Turns a stored timestamp (ISO text on SQLite, Date on PostgreSQL) into a Date. */
 export function toDate(v: unknown): Date {
   if (v instanceof Date) return v;
@@ -59,7 +74,7 @@ function sqliteValue(v: SqlValue): string | number | null {
 }
 
 function isUniqueError(e: unknown): boolean {
-  const code = (e as { code?: string }).code;
+  const code = (e as { code?: string | null }).code;
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
 }
 
@@ -69,13 +84,29 @@ export class SqliteDb implements Db {
   readonly raw: Database.Database;
   private readonly cache = new Map<string, Database.Statement>();
 
-  constructor(file: string) {
+  constructor(file: string, options: { inlineWrites?: boolean } = {}) {
     if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     this.raw = new Database(file);
     this.raw.pragma('journal_mode = WAL');
     this.raw.pragma('synchronous = NORMAL'); // WAL + NORMAL: durable across process crashes
     this.raw.pragma('busy_timeout = 5000');
     this.raw.pragma('foreign_keys = ON');
+    if (file === ':memory:' || options.inlineWrites) {
+      this.writer = null;
+      return;
+    }
+    // Checkpoints run on the writer's connection, off this thread.
+    this.raw.pragma('wal_autocheckpoint = 0');
+    const script = new URL('./sqlite-writer.worker.mjs', import.meta.url);
+    this.writer = new Worker(script, { workerData: { file, role: 'writer' } });
+    this.checkpointer = new Worker(script, { workerData: { file, role: 'checkpointer' } });
+    this.checkpointer.unref();
+    this.writer.on('message', (m) => this.onWriterMessage(m));
+    this.writer.on('error', (e) => {
+      for (const p of this.pending.values()) p.reject(e);
+      this.pending.clear();
+    });
+    this.writer.unref();
   }
 
   private prepare(sql: string): Database.Statement {
@@ -118,17 +149,41 @@ export class SqliteDb implements Db {
   }
 
   private group: { stmts: Stmt[]; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private readonly writer: Worker | null;
+  private checkpointer: Worker | null = null;
+  private readonly pending = new Map<number, { resolve: () => void; reject: (e: unknown) => void }>();
+  private nextId = 0;
 
   /**
    * Group commit: batches submitted in the same tick are written in one transaction, then each
    * caller is released. If the group fails (one batch breaks a constraint), each batch is retried
    * alone so that only the faulty one fails. Nobody is released before their batch is committed.
+   * For a database file the writes run in a worker thread with its own connection, so that the
+   * commit (and WAL checkpoints) do not hold up the turns being computed here.
    */
   batch(stmts: Stmt[]): Promise<void> {
     return new Promise((resolve, reject) => {
+      if (this.writer) {
+        const id = ++this.nextId;
+        this.pending.set(id, { resolve, reject });
+        this.writer.postMessage({ id, stmts: stmts.map((s) => [s.sql, (s.params ?? []).map(sqliteValue)]) });
+        return;
+      }
       this.group.push({ stmts, resolve, reject });
       if (this.group.length === 1) setImmediate(() => this.flush());
     });
+  }
+
+  private onWriterMessage(results: { id: number; error?: { code: string | null; message: string } }[] | { closed: true }): void {
+    if (!Array.isArray(results)) return;
+    for (const r of results) {
+      const p = this.pending.get(r.id);
+      if (!p) continue;
+      this.pending.delete(r.id);
+      if (!r.error) p.resolve();
+      else if (isUniqueError(r.error)) p.reject(new UniqueViolation(r.error.message));
+      else p.reject(Object.assign(new Error(r.error.message), { code: r.error.code }));
+    }
   }
 
   private flush(): void {
@@ -155,6 +210,16 @@ export class SqliteDb implements Db {
   }
 
   async close(): Promise<void> {
+    for (const worker of [this.writer, this.checkpointer]) {
+      if (!worker) continue;
+      await new Promise<void>((resolve) => {
+        worker.on('message', (m: { closed?: boolean }) => {
+          if (m && !Array.isArray(m) && m.closed) resolve();
+        });
+        worker.postMessage({ type: 'close' });
+      });
+      await worker.terminate();
+    }
     this.raw.close();
   }
 }
@@ -209,7 +274,7 @@ export class PostgresDb implements Db {
   async locked<T>(key: string, fn: (db: Db) => Promise<T>): Promise<T> {
     return this.transaction(async (tx) => {
       await tx.run('SELECT pg_advisory_xact_lock(hashtextextended(?, 0))', [key]);
-      return fn(tx);
+      return lockScope.run(tx, () => fn(tx));
     });
   }
 
