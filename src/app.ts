@@ -3,6 +3,8 @@
  * loads the profile, builds the engine and the dispatcher, mounts the HTTP routes and the channels.
  * Tests start it in-process on a free port with their own database.
  */
+
+import { timingSafeEqual } from 'node:crypto';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import express from 'express';
@@ -129,7 +131,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   for (const c of channels) if (c.router) http.use(c.router);
   // The staff console (without STAFF_TOKEN it answers 503 with how to enable it).
   http.use(staffRouter({ staffToken: config.staffToken, db, profile, translator, engine, logger, clock }));
-  http.get('/healthz', async (_req, res) => {
+  http.get('/healthz', async (req, res) => {
     let database = 'up';
     try {
       await db.get('SELECT 1 AS ok');
@@ -138,7 +140,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     }
     const ok = database === 'up';
     const states: Record<string, { state: string; detail?: string }> = { web: { state: 'up' } };
-    for (const c of channels) states[c.name] = c.health();
+    // A WhatsApp Web QR code links a phone to the association's number: only staff may see it.
+    const staff = isStaff(req.headers.authorization, config);
+    for (const c of channels) {
+      const h = c.health();
+      states[c.name] = h.state === 'needs_scan' && !staff ? { state: h.state } : h;
+    }
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'degraded', database, channels: states });
   });
   http.get('/metrics', async (_req, res) => {
@@ -213,4 +220,17 @@ function defaultChannels(deps: ChannelDeps, translator: Translator): ChannelModu
   if (deps.config.whatsappWeb) out.push(createWhatsappWebChannel(deps, undefined, { translator }));
   if (deps.config.whatsappCloud) out.push(createWhatsappCloudChannel(deps, { translator }));
   return out;
+}
+
+/** True when a request carries the staff token or the back-office token as a bearer token. */
+function isStaff(authorization: string | undefined, config: Config): boolean {
+  const token = authorization?.match(/^Bearer (.+)$/)?.[1];
+  if (!token) return false;
+  return [config.staffToken, config.apiToken].some((t) => t !== undefined && safeEqual(t, token));
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
 }

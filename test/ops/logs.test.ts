@@ -55,7 +55,6 @@ describe('logs', () => {
     await chat.text('رقمي 0551234567 واسمي محمد');
     // Let the dispatcher send the staff alerts (it logs what it does).
     await new Promise((r) => setTimeout(r, 1500));
-    const log = lines.join('');
     expect(lines.length).toBeGreaterThan(10); // the turns were logged
     for (const secret of [...typed, '551234567', '+966551234567', session, 'محمد']) {
       const leak = lines.find((l) => l.includes(secret));

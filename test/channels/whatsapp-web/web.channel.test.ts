@@ -53,7 +53,7 @@ let sessionDir: string;
 beforeAll(async () => {
   sessionDir = mkdtempSync(path.join(tmpdir(), 'wa-web-session-'));
   t = await startApp(
-    { WHATSAPP_WEB: 'on', WHATSAPP_WEB_SESSION_DIR: sessionDir, CHROMIUM_PATH: '/usr/bin/chromium' },
+    { WHATSAPP_WEB: 'on', WHATSAPP_WEB_SESSION_DIR: sessionDir, CHROMIUM_PATH: '/usr/bin/chromium', STAFF_TOKEN: STAFF },
     {
       channels: (d) => {
         web = createWhatsappWebChannel(d, factory, { printQr });
@@ -128,8 +128,11 @@ async function staffAlerts(): Promise<string[]> {
   return rows.map((r) => (JSON.parse(r.payload) as { text: string }).text);
 }
 
-async function healthz(): Promise<{ state: string; detail?: string }> {
-  const res = await fetch(`${t.url}/healthz`);
+const STAFF = 'staff-token-0123456789';
+
+/** The WhatsApp Web channel on /healthz, as staff (with the token) or anyone else sees it. */
+async function healthz(asStaff = true): Promise<{ state: string; detail?: string }> {
+  const res = await fetch(`${t.url}/healthz`, asStaff ? { headers: { authorization: `Bearer ${STAFF}` } } : {});
   const body = (await res.json()) as { channels: Record<string, { state: string; detail?: string }> };
   return body.channels.whatsapp_web as { state: string; detail?: string };
 }
@@ -139,6 +142,8 @@ describe('WhatsApp Web link', () => {
     const qr = '2@PbbSKWx2QbOp6UqHdXh0J0z4bYjY5sF5bU1w,k0Gp8x1H+8Yh0B2Vh2mA2Qk=,rH3cYk2C1dJ8pA==';
     current().emit('qr', qr);
     expect(await healthz()).toEqual({ state: 'needs_scan', detail: qr });
+    // Anyone else sees that a scan is needed, not the code that would link their own phone.
+    expect(await healthz(false)).toEqual({ state: 'needs_scan' });
     expect(printQr).toHaveBeenCalledWith(qr);
     await waitFor(
       async () => (await staffAlerts()).some((a) => a.includes('QR')),
