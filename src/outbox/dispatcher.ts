@@ -90,10 +90,18 @@ export class OutboxDispatcher {
     }, ms);
   }
 
+  private recovered = false;
+
   /** Sends what is due now; resolves when every group is done. Exposed for tests and tools. */
   async runOnce(): Promise<number> {
     const now = this.clock();
-    // A row left 'sending' by a process that died is retried once its lease ran out.
+    if (!this.recovered && this.o.db.kind === 'sqlite') {
+      // SQLite has one process: rows it left 'sending' when it died are nobody's now. (A send that
+      // reached the platform just before the crash may be repeated: at least once, never lost.)
+      await this.o.db.run("UPDATE outbox SET status = 'pending', next_attempt_at = ? WHERE status = 'sending'", [now]);
+    }
+    this.recovered = true;
+    // A row left 'sending' by an instance that died is retried once its lease ran out.
     await this.o.db.run("UPDATE outbox SET status = 'pending' WHERE status = 'sending' AND next_attempt_at <= ?", [now]);
     const rows = await this.o.db.all<OutboxRow>(
       "SELECT id, channel, recipient, payload, attempts, next_attempt_at FROM outbox WHERE status = 'pending' ORDER BY id LIMIT 1000",
