@@ -271,6 +271,52 @@ describe('conversations (English)', () => {
     expect(rows.map((r) => JSON.parse(r.data).amount)).toEqual([0, 1]);
   });
 
+  it('new request, my requests and a rating, all in English', async () => {
+    t = await startApp();
+    const chat = new ChatClient(t.url);
+    await chat.text('hello');
+    await chat.choose('language');
+    await chat.choose('request');
+    await chat.choose('accept');
+    await chat.choose('type:volunteering');
+    await chat.choose('yes');
+    const askId = await chat.choose('yes');
+    expect(said(askId)).toMatch(/national ID|iqama/i);
+    const wrong = await chat.text('2000000001');
+    expect(said(wrong)).toMatch(/[A-Za-z]{4,}/);
+    expect(said(wrong)).not.toMatch(/[\u0600-\u06FF]{3,}/);
+    await chat.text('2000000006');
+    await chat.text('+966 55 123 4567');
+    await chat.text('2');
+    await chat.text('3');
+    await chat.text('12');
+    const summary = await chat.text('I helped at a food bank for two years.');
+    expect(said(summary)).toContain('055 123 4567');
+    await chat.choose('edit:weekly_hours');
+    await chat.text('6');
+    await chat.choose('confirm');
+    const done = await chat.choose('agree');
+    const ref = said(done).match(/R-[A-Z0-9]{4}-[A-Z0-9]{4}/)?.[0] as string;
+    expect(ref).toBeTruthy();
+    expect(said(done)).toMatch(/committee/i);
+    const att = await t.app.db.get<{ text: string; language: string }>('SELECT text, language FROM attestations');
+    expect(att).toEqual({ text: t.app.translator.t('request:attestation', 'en'), language: 'en' });
+
+    const list = await chat.choose('status');
+    expect(choicesOf(list)).toContain(`case:${ref}`);
+    const detail = await chat.choose(`case:${ref}`);
+    expect(said(detail)).toContain(ref);
+    expect(said(detail)).toContain(`Status: ${t.app.translator.t('status:state.submitted', 'en')}`);
+    expect(said(detail)).toContain('Volunteering');
+    await chat.text('menu');
+    await t.app.db.run("UPDATE requests SET status = 'served' WHERE ref = ?", [ref]);
+    await chat.choose('rating');
+    await chat.text('5');
+    await chat.choose('skip');
+    const rating = await t.app.db.get<{ score: number }>('SELECT score FROM ratings');
+    expect(Number(rating?.score)).toBe(5);
+  });
+
   it('asks a question in English and gets an English answer', async () => {
     t = await startApp();
     const chat = new ChatClient(t.url);
