@@ -3,15 +3,14 @@
  * service is killed with SIGKILL before it could send, and after a restart each reply reaches
  * Telegram exactly once, in order. Telegram is a fake Bot API over real HTTP.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeBotApi } from '../channels/telegram/fake-bot-api.js';
+import { exited, startService as start } from '../support/service.js';
 
-const root = path.resolve(import.meta.dirname, '../..');
 const TOKEN = '123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11';
 const SECRET = 'outbox-crash-secret-0123456789';
 const CHAT = 611000001;
@@ -28,35 +27,13 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function startService(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      PORT: '0',
-      DATABASE_URL: `file:${dbFile}`,
-      LOG_LEVEL: 'warn',
-      TELEGRAM_BOT_TOKEN: TOKEN,
-      TELEGRAM_MODE: 'webhook',
-      TELEGRAM_WEBHOOK_SECRET: SECRET,
-      TELEGRAM_API_ROOT: apiUrl,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`service did not start: ${out}`)), 30_000);
-    child.stdout?.on('data', (d) => {
-      out += String(d);
-      const m = out.match(/ready: http:\/\/localhost:(\d+)\/chat/);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: `http://127.0.0.1:${m[1]}` });
-      }
-    });
-    child.stderr?.on('data', (d) => {
-      out += String(d);
-    });
+function startService() {
+  return start({
+    DATABASE_URL: `file:${dbFile}`,
+    TELEGRAM_BOT_TOKEN: TOKEN,
+    TELEGRAM_MODE: 'webhook',
+    TELEGRAM_WEBHOOK_SECRET: SECRET,
+    TELEGRAM_API_ROOT: apiUrl,
   });
 }
 
@@ -102,7 +79,7 @@ describe('outbox across a crash', () => {
     expect(res.status).toBe(200);
     await until(() => outboxCount('pending') + outboxCount('sending') === 2, 15_000, 'the committed replies');
     expect(api.sent(CHAT)).toHaveLength(0);
-    const gone = new Promise((r) => first.child.once('exit', r));
+    const gone = exited(first.child);
     first.child.kill('SIGKILL');
     await gone;
 
@@ -117,7 +94,7 @@ describe('outbox across a crash', () => {
       expect(sent[1]?.reply_markup?.inline_keyboard?.flat().map((b) => b.callback_data)).toContain('request');
       expect(outboxCount('sent')).toBe(2);
     } finally {
-      const done = new Promise((r) => second.child.once('exit', r));
+      const done = exited(second.child);
       second.child.kill('SIGKILL');
       await done;
     }

@@ -3,46 +3,20 @@
  * middle of a dialogue loses nothing and the next message continues at the same step; SIGTERM lets
  * the turns in flight finish; /healthz and /metrics answer.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ChatClient, said } from '../support/app.js';
+import { exited, startService as start } from '../support/service.js';
 
-const root = path.resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'bot-proc-'));
 const dbFile = path.join(dir, 'bot.db');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Starts `src/main.ts` and resolves with its URL once it prints "ready". */
-function startService(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: root,
-    env: { ...process.env, PORT: '0', DATABASE_URL: `file:${dbFile}`, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`service did not start: ${out}`)), 30_000);
-    child.stdout?.on('data', (d) => {
-      out += String(d);
-      const m = out.match(/ready: http:\/\/localhost:(\d+)\/chat/);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: `http://127.0.0.1:${m[1]}` });
-      }
-    });
-    child.stderr?.on('data', (d) => {
-      out += String(d);
-    });
-    child.on('exit', (code) => reject(new Error(`service exited ${code}: ${out}`)));
-  });
-}
-
-function exited(child: ChildProcess): Promise<number | null> {
-  return new Promise((r) => child.once('exit', (code) => r(code)));
+function startService() {
+  return start({ DATABASE_URL: `file:${dbFile}` });
 }
 
 describe('the service process', () => {
