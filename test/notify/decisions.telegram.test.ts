@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createTelegramChannel } from '../../src/channels/telegram/telegram.channel.js';
 import { type BackOfficeApp, CHATS, startBackOffice } from '../api/helpers.js';
 import { FakeBotApi, type SentMessage } from '../channels/telegram/fake-bot-api.js';
+import { buttons, TelegramUser } from '../channels/telegram/telegram-user.js';
 
 const TOKEN = '123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11';
 const SECRET_TOKEN = 'webhook_secret-0123456789abcdef';
@@ -51,49 +52,6 @@ async function start(): Promise<Harness> {
   });
   harness = { api, h, dir };
   return harness;
-}
-
-let nextUpdateId = 841_000_000;
-
-/** A person in a private chat with the bot: the updates their client would send. */
-class TelegramUser {
-  private messageId = 0;
-  constructor(
-    private readonly api: FakeBotApi,
-    readonly id: number,
-    private readonly languageCode: string,
-  ) {}
-
-  private get from() {
-    return { id: this.id, is_bot: false, first_name: 'Sam', language_code: this.languageCode };
-  }
-
-  text(text: string) {
-    return {
-      update_id: ++nextUpdateId,
-      message: {
-        message_id: ++this.messageId,
-        from: this.from,
-        chat: { id: this.id, first_name: 'Sam', type: 'private' as const },
-        date: Math.floor(Date.now() / 1000),
-        text,
-      },
-    };
-  }
-
-  /** Presses a button of the latest bot message that shows it. */
-  press(data: string) {
-    const message = [...this.api.sent(this.id)].reverse().find((m) => buttons(m).includes(data));
-    if (!message) throw new Error(`no message of the bot shows the button ${data}`);
-    return {
-      update_id: ++nextUpdateId,
-      callback_query: { id: `${this.id}${nextUpdateId}`, from: this.from, message, chat_instance: '-4387421099334722113', data },
-    };
-  }
-}
-
-function buttons(m: SentMessage | undefined): string[] {
-  return m?.reply_markup?.inline_keyboard?.flat().map((b) => b.callback_data) ?? [];
 }
 
 const texts = (ms: SentMessage[]) => ms.map((m) => m.text).join('\n---\n');

@@ -19,6 +19,7 @@ import {
 } from '../../../src/channels/telegram/telegram.channel.js';
 import { startApp, type TestApp } from '../../support/app.js';
 import { FakeBotApi, type SentMessage } from './fake-bot-api.js';
+import { buttons, channelPost, newUpdateId, TelegramUser } from './telegram-user.js';
 
 const TOKEN = '123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11';
 const SECRET = 'webhook_secret-0123456789abcdef';
@@ -107,127 +108,6 @@ async function start(
 }
 
 // ---- real update payloads ------------------------------------------------------------------------
-
-let nextUpdateId = 731_000_000;
-
-/** A person in a private chat with the bot, building the updates their client would cause. */
-class TelegramUser {
-  private messageId = 0;
-  constructor(
-    private readonly api: FakeBotApi,
-    readonly id: number,
-    private readonly languageCode = 'ar',
-  ) {}
-
-  get from() {
-    return { id: this.id, is_bot: false, first_name: 'محمد', last_name: 'العتيبي', language_code: this.languageCode };
-  }
-
-  get chat() {
-    return { id: this.id, first_name: 'محمد', last_name: 'العتيبي', type: 'private' as const };
-  }
-
-  private message(content: object) {
-    return {
-      update_id: ++nextUpdateId,
-      message: {
-        message_id: ++this.messageId,
-        from: this.from,
-        chat: this.chat,
-        date: Math.floor(Date.now() / 1000),
-        ...content,
-      },
-    };
-  }
-
-  text(text: string) {
-    return this.message({ text });
-  }
-
-  contact(phone: string) {
-    return this.message({ contact: { phone_number: phone, first_name: 'محمد', user_id: this.id } });
-  }
-
-  photo(fileId: string, size: number) {
-    return this.message({
-      photo: [
-        { file_id: `${fileId}-s`, file_unique_id: `${fileId}s`, file_size: 1200, width: 90, height: 120 },
-        { file_id: fileId, file_unique_id: `${fileId}x`, file_size: size, width: 960, height: 1280 },
-      ],
-    });
-  }
-
-  document(fileId: string, fileName: string, mimeType: string, size: number) {
-    return this.message({
-      document: { file_id: fileId, file_unique_id: `${fileId}u`, file_name: fileName, mime_type: mimeType, file_size: size },
-    });
-  }
-
-  sticker() {
-    return this.message({
-      sticker: {
-        file_id: 'CAACAgIAAxkBAAIBRmdsticker',
-        file_unique_id: 'AgADsticker',
-        type: 'regular',
-        width: 512,
-        height: 512,
-        is_animated: true,
-        is_video: false,
-        emoji: '👍',
-        set_name: 'HotCherry',
-        file_size: 27334,
-      },
-    });
-  }
-
-  voice() {
-    return this.message({
-      voice: {
-        file_id: 'AwACAgQAAxkBAAIBR2dvoice',
-        file_unique_id: 'AgADvoice',
-        duration: 3,
-        mime_type: 'audio/ogg',
-        file_size: 9120,
-      },
-    });
-  }
-
-  edited(text: string) {
-    return {
-      update_id: ++nextUpdateId,
-      edited_message: {
-        message_id: this.messageId,
-        from: this.from,
-        chat: this.chat,
-        date: Math.floor(Date.now() / 1000) - 5,
-        edit_date: Math.floor(Date.now() / 1000),
-        text,
-      },
-    };
-  }
-
-  /** Presses the button `data` on the latest bot message that shows it (as the client would). */
-  press(data: string) {
-    const message = [...this.api.sent(this.id)].reverse().find((m) => buttons(m).includes(data));
-    if (!message) throw new Error(`no message of the bot shows the button ${data}`);
-    return {
-      update_id: ++nextUpdateId,
-      callback_query: { id: `${this.id}${nextUpdateId}`, from: this.from, message, chat_instance: '-4387421099334722113', data },
-    };
-  }
-}
-
-function buttons(m: SentMessage): string[] {
-  return m.reply_markup?.inline_keyboard?.flat().map((b) => b.callback_data) ?? [];
-}
-
-function channelPost() {
-  const chat = { id: -1001987654321, title: 'أخبار الجمعية', type: 'channel' };
-  return {
-    update_id: ++nextUpdateId,
-    channel_post: { message_id: 77, sender_chat: chat, chat, date: Math.floor(Date.now() / 1000), text: 'إعلان' },
-  };
-}
 
 /** Sends an update through the webhook and returns what the bot sent to the person in that turn. */
 async function turn(user: TelegramUser, update: object): Promise<SentMessage[]> {
@@ -395,7 +275,7 @@ describe('telegram channel (webhook)', () => {
     expect(answers.map((r) => r?.status)).toEqual(Array(10).fill(200));
     await h.settled();
     // The same message inside a different update (e.g. a re-delivery after a restart) is one message.
-    expect((await h.post({ ...question, update_id: ++nextUpdateId })).status).toBe(200);
+    expect((await h.post({ ...question, update_id: newUpdateId() })).status).toBe(200);
     await h.settled();
 
     expect(await h.count("SELECT COUNT(*) AS n FROM messages WHERE direction = 'in'")).toBe(2);
