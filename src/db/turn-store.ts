@@ -119,6 +119,8 @@ export interface StaffAlert {
   text: string;
   /** The handoff the alert is about: the Telegram staff group shows a claim button for it. */
   handoffId?: string;
+  /** The handoff a forwarded message belongs to (no claim button; a reply to it goes to that case). */
+  about?: string;
 }
 
 /** Everything one turn writes. */
@@ -203,7 +205,14 @@ export function turnStatements(w: TurnWrite): Stmt[] {
     });
   for (const m of w.outbound) s.push(...outboundStatements(w.channel, w.userId, w.beneficiaryId, m, at));
   for (const a of w.staffAlerts)
-    s.push(outboxStatement('staff', a.recipient, a.handoffId ? { text: a.text, handoffId: a.handoffId } : { text: a.text }, at));
+    s.push(
+      outboxStatement(
+        'staff',
+        a.recipient,
+        { text: a.text, ...(a.handoffId ? { handoffId: a.handoffId } : {}), ...(a.about ? { about: a.about } : {}) },
+        at,
+      ),
+    );
   return s;
 }
 

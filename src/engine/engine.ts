@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Channel, FlowId, Reply } from '../../flows/types.js';
-import { type Db, type Stmt, UniqueViolation } from '../db/database.js';
+import { type Db, type Stmt, scoped, UniqueViolation } from '../db/database.js';
 import { loadBeneficiary, loadTurn, outboundStatements, type StaffAlert, turnStatements } from '../db/turn-store.js';
 import type { Profile } from '../domain/profile.js';
 import type { Lang } from '../domain/text.js';
@@ -146,7 +146,7 @@ export class Engine {
       if (e.kind === 'request.create')
         attestations[e.ref] = this.o.translator.t(e.attestation.key, outcome.lang, e.attestation.params);
     const handoffs = outcome.handoffs.map((h) => ({ ...h, id: randomUUID() }));
-    const staffAlerts = this.staffAlerts(handoffs, outcome, who.channel, msg);
+    const staffAlerts = await this.staffAlerts(handoffs, outcome, who.channel, who.beneficiaryId, msg);
     await db.batch([
       ...turnStatements({
         channel: who.channel,
@@ -243,12 +243,13 @@ export class Engine {
   }
 
   /** Alerts for the staff chat: new handoffs with their summary, and messages during a handoff (R3c, R7). */
-  private staffAlerts(
+  private async staffAlerts(
     handoffs: (HandoffRequest & { id: string })[],
     outcome: { forwardToStaff: boolean; flowId: string },
     channel: Channel,
+    beneficiaryId: string,
     msg?: InboundMessage,
-  ): StaffAlert[] {
+  ): Promise<StaffAlert[]> {
     const t = this.o.translator;
     const alerts: StaffAlert[] = handoffs.map((h) => ({
       recipient: this.officerChat(h.category),
@@ -257,9 +258,15 @@ export class Engine {
     }));
     if (outcome.forwardToStaff && msg) {
       const body = msg.input.kind === 'text' ? msg.input.text : t.t(`staff:attachment.${msg.input.kind}`, 'ar');
+      // To the officer of the case, marked with its id, so staff holding several cases can tell.
+      const held = await scoped(this.o.db).get<{ id: string; category: string }>(
+        "SELECT id, category FROM handoffs WHERE beneficiary_id = ? AND status IN ('open', 'claimed') ORDER BY created_at DESC LIMIT 1",
+        [beneficiaryId],
+      );
       alerts.push({
-        recipient: this.officerChat(this.o.profile.handoff.defaultCategory),
-        text: t.t('staff:forward', 'ar', { body }),
+        recipient: this.officerChat(held?.category ?? this.o.profile.handoff.defaultCategory),
+        text: t.t('staff:forward', 'ar', { body, case: held ? held.id.slice(0, 8) : '—' }),
+        ...(held ? { about: held.id } : {}),
       });
     }
     return alerts;

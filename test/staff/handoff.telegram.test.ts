@@ -224,7 +224,7 @@ describe('handoff through the Telegram staff group', () => {
     expect(silent.replies).toEqual([]);
     await waitFor(() => api.sent(STAFF_CHAT).length === before + 1, 'the forwarded message');
     const forward = api.sent(STAFF_CHAT).at(-1) as SentMessage;
-    expect(forward.text).toBe('✉️ رسالة من المستفيد: أحتاج مساعدة عاجلة في السكن');
+    expect(forward.text).toBe(`✉️ رسالة من المستفيد في الحالة ${caseId}: أحتاج مساعدة عاجلة في السكن`);
 
     // ... and Sara replies to that message directly (the one handoff she holds)
     await h.post(sara.say('سنتواصل معك اليوم بإذن الله', forward));
@@ -315,7 +315,7 @@ describe('handoff through the Telegram staff group', () => {
     const sentToPerson = api.sent(person.id).length;
     await h.post(person.text('شكرًا لكم'));
     expect(api.sent(person.id)).toHaveLength(sentToPerson);
-    expect(api.sent(STAFF_CHAT).at(-1)?.text).toBe('✉️ رسالة من المستفيد: شكرًا لكم');
+    expect(api.sent(STAFF_CHAT).at(-1)?.text).toBe(`✉️ رسالة من المستفيد في الحالة ${caseId}: شكرًا لكم`);
 
     // Ali cannot hand it back; Sara does, and the person gets the menu buttons
     await h.post(ali.say(`/done ${caseId}`));
