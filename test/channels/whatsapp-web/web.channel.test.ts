@@ -11,9 +11,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SendError } from '../../../src/channels/channel.js';
 import type { ChannelModule } from '../../../src/channels/module.js';
+import { createTelegramChannel } from '../../../src/channels/telegram/telegram.channel.js';
 import { createWhatsappWebChannel, type WaWebClient } from '../../../src/channels/whatsapp-web/web.channel.js';
 import type { WaWebMedia, WaWebMessage } from '../../../src/channels/whatsapp-web/web.mapper.js';
 import { ChatClient, said, startApp, type TestApp } from '../../support/app.js';
+import { FakeBotApi } from '../telegram/fake-bot-api.js';
+import { TelegramUser } from '../telegram/telegram-user.js';
 import {
   COMPLAINT,
   type DialoguePerson,
@@ -49,15 +52,29 @@ const current = (): FakeClient => clients.at(-1) as FakeClient;
 let t: TestApp;
 let web: ChannelModule;
 let sessionDir: string;
+const TG_TOKEN = '123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11';
+const TG_SECRET = 'wa-web-test-telegram-secret';
+const telegramApi = new FakeBotApi(TG_TOKEN);
 
 beforeAll(async () => {
   sessionDir = mkdtempSync(path.join(tmpdir(), 'wa-web-session-'));
+  const apiRoot = await telegramApi.start();
   t = await startApp(
-    { WHATSAPP_WEB: 'on', WHATSAPP_WEB_SESSION_DIR: sessionDir, CHROMIUM_PATH: '/usr/bin/chromium', STAFF_TOKEN: STAFF },
+    {
+      WHATSAPP_WEB: 'on',
+      WHATSAPP_WEB_SESSION_DIR: sessionDir,
+      CHROMIUM_PATH: '/usr/bin/chromium',
+      STAFF_TOKEN: STAFF,
+      // Telegram runs beside WhatsApp Web, to show it is not affected by WhatsApp's outages.
+      TELEGRAM_BOT_TOKEN: TG_TOKEN,
+      TELEGRAM_MODE: 'webhook',
+      TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
+      TELEGRAM_API_ROOT: apiRoot,
+    },
     {
       channels: (d) => {
         web = createWhatsappWebChannel(d, factory, { printQr });
-        return [web];
+        return [web, createTelegramChannel(d, { perChatIntervalMs: 0 })];
       },
       dispatcher: { pollMs: 50, baseDelayMs: 50, maxDelayMs: 200 },
     },
@@ -70,6 +87,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   vi.useRealTimers();
+  await telegramApi.stop();
   await t?.close();
   rmSync(sessionDir, { recursive: true, force: true });
 });
@@ -330,5 +348,24 @@ describe('WhatsApp Web recovery', () => {
       () => 'replies through the new client',
     );
     expect(current().sent.some((s) => s.chatId === person.chatId)).toBe(true);
+  });
+
+  it('Telegram keeps answering while WhatsApp Web is down', async () => {
+    current().emit('disconnected', 'NAVIGATION');
+    expect(web.health().state).toBe('down');
+    const user = new TelegramUser(telegramApi, 612000001);
+    const res = await fetch(`${t.url}/telegram/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': TG_SECRET },
+      body: JSON.stringify(user.text('السلام عليكم')),
+    });
+    expect(res.status).toBe(200);
+    await waitFor(
+      () => telegramApi.sent(user.id).length >= 2,
+      () => 'the Telegram replies',
+    );
+    expect(telegramApi.sent(user.id)[0]?.text).toContain(t.app.profile.name.ar);
+    expect(web.health().state).not.toBe('up'); // WhatsApp was still down meanwhile
+    current().emit('ready');
   });
 });
