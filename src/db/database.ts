@@ -166,6 +166,8 @@ export class SqliteDb implements Db {
       if (this.writer) {
         const id = ++this.nextId;
         this.pending.set(id, { resolve, reject });
+        // A pending commit keeps the process alive; an idle writer does not.
+        if (this.pending.size === 1) this.writer.ref();
         this.writer.postMessage({ id, stmts: stmts.map((s) => [s.sql, (s.params ?? []).map(sqliteValue)]) });
         return;
       }
@@ -184,6 +186,7 @@ export class SqliteDb implements Db {
       else if (isUniqueError(r.error)) p.reject(new UniqueViolation(r.error.message));
       else p.reject(Object.assign(new Error(r.error.message), { code: r.error.code }));
     }
+    if (this.pending.size === 0) this.writer?.unref();
   }
 
   private flush(): void {
