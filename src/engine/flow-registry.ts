@@ -38,9 +38,16 @@ export interface EngineServices extends FlowServices {
   routeText: (input: { text: string; lang: Lang }) => Promise<RouteResult>;
 }
 
-/** The calendar of the association, for SLA dates (R3e). */
+const calendars = new WeakMap<Profile, WorkCalendar>();
+
+/** The calendar of the association, for SLA dates (R3e); one object per profile. */
 export function calendarOf(profile: Profile): WorkCalendar {
-  return { workingDays: profile.workingDays, holidays: profile.holidays, timezone: profile.timezone };
+  let cal = calendars.get(profile);
+  if (!cal) {
+    cal = { workingDays: profile.workingDays, holidays: profile.holidays, timezone: profile.timezone };
+    calendars.set(profile, cal);
+  }
+  return cal;
 }
 
 /** Threshold under which an inquiry answer is not trusted and a person is offered (R3c). */

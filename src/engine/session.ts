@@ -12,6 +12,7 @@ import type { Lang } from '../domain/text.js';
 import type { RenderedReply, Translator } from '../i18n.js';
 import { type Command, detectCommand } from './commands.js';
 import { calendarOf, type FlowRegistry } from './flow-registry.js';
+import { ProfileRefs } from './profile-refs.js';
 
 /** What is persisted of a conversation between turns. */
 export interface SessionState {
@@ -70,15 +71,19 @@ const NUMBER_QUESTIONS = /^request:hint\.number$|^complaint:amount\.question$/;
 
 /** Runs turns against the flows of a registry. */
 export class SessionRunner {
+  private readonly refs: ProfileRefs;
+
   constructor(
     private readonly registry: FlowRegistry,
     private readonly profile: Profile,
     private readonly translator: Translator,
-  ) {}
+  ) {
+    this.refs = new ProfileRefs(profile, { calendar: calendarOf(profile) });
+  }
 
   /** Runs one turn. Never throws for anything the person typed. */
   async run(person: TurnPerson, prev: SessionState | null, input: UserInput, at: Date): Promise<TurnOutcome> {
-    const turn = new Turn(this.registry, this.profile, this.translator, person, prev, at);
+    const turn = new Turn(this.registry, this.profile, this.translator, this.refs, person, prev, at);
     await turn.handle(input);
     return turn.outcome();
   }
@@ -97,14 +102,14 @@ export class SessionRunner {
     preface?: Reply,
   ): Promise<TurnOutcome | null> {
     if (prev?.mode === 'handoff') return null;
-    const turn = new Turn(this.registry, this.profile, this.translator, person, prev, at);
+    const turn = new Turn(this.registry, this.profile, this.translator, this.refs, person, prev, at);
     await turn.interrupt(flowId, extra, preface);
     return turn.outcome();
   }
 
   /** The staff member handed the conversation back: the bot resumes with the menu. */
   async handBack(person: TurnPerson, prev: SessionState | null, at: Date): Promise<TurnOutcome> {
-    const turn = new Turn(this.registry, this.profile, this.translator, person, prev, at);
+    const turn = new Turn(this.registry, this.profile, this.translator, this.refs, person, prev, at);
     await turn.handBack();
     return turn.outcome();
   }
@@ -133,6 +138,7 @@ class Turn {
     private readonly registry: FlowRegistry,
     private readonly profile: Profile,
     private readonly translator: Translator,
+    private readonly refs: ProfileRefs,
     private readonly person: TurnPerson,
     private readonly prev: SessionState | null,
     private readonly at: Date,
@@ -231,7 +237,7 @@ class Turn {
 
   outcome(): TurnOutcome {
     let snapshot: unknown = null;
-    if (this.actor && this.actor.getSnapshot().status === 'active') snapshot = this.actor.getPersistedSnapshot();
+    if (this.actor && this.actor.getSnapshot().status === 'active') snapshot = this.refs.strip(this.actor.getPersistedSnapshot());
     else if (this.forwardToStaff && this.prev) snapshot = this.prev.snapshot;
     this.actor?.stop();
     return {
@@ -322,7 +328,7 @@ class Turn {
       return false;
     }
     try {
-      const actor = createActor(def.machine, { snapshot: prev.snapshot as never });
+      const actor = createActor(def.machine, { snapshot: this.refs.restore(prev.snapshot) as never });
       this.attach(actor);
       actor.start();
       if (actor.getSnapshot().status !== 'active') throw new Error('restored snapshot is not active');
