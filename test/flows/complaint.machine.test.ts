@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
 import { type ComplaintInput, complaintMachine, readAmount } from '../../flows/complaint.machine.js';
 import type { DomainEffect, FlowEmitted, Reply, UserInput } from '../../flows/types.js';
 import { dueDate, formatDate } from '../../src/domain/calendar.js';
+import { localeValue } from '../support/locales.js';
 
 // --- Given: a small cooperative profile (seed 002), inline -------------------------------------
 
@@ -388,12 +388,9 @@ describe('complaintMachine', () => {
 
   afterAll(() => {
     // Every key the dialogue used exists in both languages
-    const read = (lang: string, ns: string) =>
-      JSON.parse(readFileSync(new URL(`../../locales/${lang}/${ns}.json`, import.meta.url), 'utf8'));
     for (const lang of ['ar', 'en']) {
       for (const key of seenKeys) {
-        const [ns = '', path = ''] = key.split(':');
-        const value = path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], read(lang, ns));
+        const value = localeValue(lang, key);
         expect(typeof value, `${lang} ${key}`).toBe('string');
       }
     }

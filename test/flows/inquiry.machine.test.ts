@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createActor, fromPromise } from 'xstate';
 import { type InquiryInput, inquiryMachine, MAX_QUERY_CHARS } from '../../flows/inquiry.machine.js';
 import type { FaqHit, FlowEmitted, Lang, UserInput } from '../../flows/types.js';
+import { localeFile, localeKeys, localeValue } from '../support/locales.js';
 
 const AT = '2025-03-15T09:00:00.000Z';
 const THRESHOLD = 0.5;
@@ -338,31 +338,15 @@ describe('inquiry dialogue: unexpected input in every waiting state', () => {
 });
 
 describe('inquiry dialogue: locales', () => {
-  const load = (lang: string, ns: string): unknown =>
-    JSON.parse(readFileSync(new URL(`../../locales/${lang}/${ns}.json`, import.meta.url), 'utf8'));
-  const lookup = (lang: string, key: string): unknown => {
-    const [ns = '', path = ''] = key.split(':');
-    return path
-      .split('.')
-      .reduce<unknown>(
-        (node, part) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined),
-        load(lang, ns),
-      );
-  };
-  const keysOf = (node: unknown, prefix = ''): string[] =>
-    node && typeof node === 'object'
-      ? Object.entries(node).flatMap(([k, v]) => keysOf(v, prefix ? `${prefix}.${k}` : k))
-      : [prefix];
-
   it('has the same keys in Arabic and English', () => {
-    expect(keysOf(load('ar', 'inquiry')).sort()).toEqual(keysOf(load('en', 'inquiry')).sort());
+    expect(localeKeys(localeFile('ar', 'inquiry')).sort()).toEqual(localeKeys(localeFile('en', 'inquiry')).sort());
   });
 
   it('has every key the tests saw emitted, in both languages', () => {
     expect(seenKeys.size).toBeGreaterThan(5);
     for (const key of seenKeys) {
-      expect(typeof lookup('ar', key), `ar ${key}`).toBe('string');
-      expect(typeof lookup('en', key), `en ${key}`).toBe('string');
+      expect(typeof localeValue('ar', key), `ar ${key}`).toBe('string');
+      expect(typeof localeValue('en', key), `en ${key}`).toBe('string');
     }
   });
 });

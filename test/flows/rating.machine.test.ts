@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createActor, fromPromise } from 'xstate';
 import { type RatingInput, ratingMachine, readScore } from '../../flows/rating.machine.js';
 import type { CaseSummary, DomainEffect, FlowEmitted, Reply, UserInput } from '../../flows/types.js';
+import { localeValue } from '../support/locales.js';
 
 // --- Given: inline profile data and fake read services -----------------------------------------
 
@@ -371,12 +371,9 @@ describe('ratingMachine', () => {
   });
 
   afterAll(() => {
-    const read = (lang: string, ns: string) =>
-      JSON.parse(readFileSync(new URL(`../../locales/${lang}/${ns}.json`, import.meta.url), 'utf8'));
     for (const lang of ['ar', 'en']) {
       for (const key of seenKeys) {
-        const [ns = '', path = ''] = key.split(':');
-        const value = path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], read(lang, ns));
+        const value = localeValue(lang, key);
         expect(typeof value, `${lang} ${key}`).toBe('string');
       }
     }

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createActor, fromPromise } from 'xstate';
 import { KNOWN_STATUSES, localDate, MAX_HISTORY, type StatusInput, statusMachine } from '../../flows/status.machine.js';
 import type { CaseSummary, FlowEmitted, UserInput } from '../../flows/types.js';
 import { formatDate } from '../../src/domain/calendar.js';
+import { localeFile, localeKeys, localeValue } from '../support/locales.js';
 
 const AT = '2025-03-15T09:00:00.000Z';
 const ME = 'b-1';
@@ -442,38 +442,22 @@ describe('status dialogue: unexpected input in every waiting state', () => {
 });
 
 describe('status dialogue: locales', () => {
-  const load = (lang: string, ns: string): unknown =>
-    JSON.parse(readFileSync(new URL(`../../locales/${lang}/${ns}.json`, import.meta.url), 'utf8'));
-  const lookup = (lang: string, key: string): unknown => {
-    const [ns = '', path = ''] = key.split(':');
-    return path
-      .split('.')
-      .reduce<unknown>(
-        (node, part) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined),
-        load(lang, ns),
-      );
-  };
-  const keysOf = (node: unknown, prefix = ''): string[] =>
-    node && typeof node === 'object'
-      ? Object.entries(node).flatMap(([k, v]) => keysOf(v, prefix ? `${prefix}.${k}` : k))
-      : [prefix];
-
   it('has the same keys in Arabic and English', () => {
-    expect(keysOf(load('ar', 'status')).sort()).toEqual(keysOf(load('en', 'status')).sort());
+    expect(localeKeys(localeFile('ar', 'status')).sort()).toEqual(localeKeys(localeFile('en', 'status')).sort());
   });
 
   it('translates every known status and "other" through status:state.<id>', () => {
     for (const id of [...KNOWN_STATUSES, 'other']) {
-      expect(typeof lookup('ar', `status:state.${id}`), id).toBe('string');
-      expect(typeof lookup('en', `status:state.${id}`), id).toBe('string');
+      expect(typeof localeValue('ar', `status:state.${id}`), id).toBe('string');
+      expect(typeof localeValue('en', `status:state.${id}`), id).toBe('string');
     }
   });
 
   it('has every key the tests saw emitted, in both languages', () => {
     expect(seenKeys.size).toBeGreaterThan(5);
     for (const key of seenKeys) {
-      expect(typeof lookup('ar', key), `ar ${key}`).toBe('string');
-      expect(typeof lookup('en', key), `en ${key}`).toBe('string');
+      expect(typeof localeValue('ar', key), `ar ${key}`).toBe('string');
+      expect(typeof localeValue('en', key), `en ${key}`).toBe('string');
     }
   });
 });
