@@ -4,8 +4,9 @@
  * questions; when the answers do not help (twice) or nothing matches well enough, it offers a
  * member of staff.
  */
-import { and, assign, emit, fromPromise, not, setup } from 'xstate';
+import { and, assign, emit, not, setup } from 'xstate';
 import { stripInvisible } from '../src/domain/arabic.js';
+import { serviceActors } from './services.js';
 import type { BaseFlowInput, Choice, FaqHit, FlowEmitted, FlowEvent, FlowOutput, Lang, LocalText, UserInput } from './types.js';
 
 /** Version of the inquiry dialogue; bump when a persisted snapshot would no longer fit. */
@@ -160,9 +161,7 @@ export const inquiryMachine = setup({
     output: {} as FlowOutput,
   },
   actors: {
-    searchFaq: fromPromise<FaqHit[], { query: string; lang: Lang }>(async () => {
-      throw new Error('provided by the engine');
-    }),
+    searchFaq: serviceActors.searchFaq,
   },
   guards: {
     hasQuery: ({ context }) => context.query !== '',

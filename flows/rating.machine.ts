@@ -4,11 +4,12 @@
  * (digits in either script, stars, faces, words), an optional comment, then a rating record. A low
  * score tells the person an officer will follow up; the engine alerts the officer from the effect.
  */
-import { assign, enqueueActions, fromPromise, setup } from 'xstate';
+import { assign, enqueueActions, setup } from 'xstate';
 import { normalizeArabic, stripInvisible, toLatinDigits } from '../src/domain/arabic.js';
 import type { Profile } from '../src/domain/profile.js';
 import { normalizeReference } from '../src/domain/reference.js';
 import { validateText } from '../src/domain/validators.js';
+import { serviceActors } from './services.js';
 import type {
   BaseFlowInput,
   CaseSummary,
@@ -208,12 +209,8 @@ export const ratingMachine = setup({
     output: {} as FlowOutput,
   },
   actors: {
-    listCases: fromPromise<CaseSummary[], { beneficiaryId: string }>(async () => {
-      throw new Error('provided by the engine');
-    }),
-    getCase: fromPromise<CaseSummary | null, { beneficiaryId: string; ref: string }>(async () => {
-      throw new Error('provided by the engine');
-    }),
+    listCases: serviceActors.listCases,
+    getCase: serviceActors.getCase,
   },
   actions: {
     reply: enqueueActions(({ enqueue }, params: Reply) => {

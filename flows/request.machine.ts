@@ -4,23 +4,13 @@
  * to correct, take the attestation (R3d), then submit with a reference and the committee's
  * expected answer date (R3e).
  */
-import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
+import { assign, emit, enqueueActions, setup } from 'xstate';
 import { dueDate, localDateText, type WorkCalendar } from '../src/domain/calendar.js';
 import type { Committee, RequestField, RequestType } from '../src/domain/profile.js';
 import { newReference } from '../src/domain/reference.js';
 import { validateField } from '../src/domain/validators.js';
-import type {
-  BaseFlowInput,
-  CaseSummary,
-  Choice,
-  FlowEmitted,
-  FlowEvent,
-  FlowOutput,
-  Lang,
-  LocalText,
-  Reply,
-  UserInput,
-} from './types.js';
+import { serviceActors } from './services.js';
+import type { BaseFlowInput, Choice, FlowEmitted, FlowEvent, FlowOutput, Lang, LocalText, Reply, UserInput } from './types.js';
 
 /** Version of the request flow's snapshot shape; bump when a persisted snapshot would no longer fit. */
 export const requestFlowVersion = 1;
@@ -294,9 +284,7 @@ export const requestMachine = setup({
     output: {} as FlowOutput,
   },
   actors: {
-    findOpenRequest: fromPromise<CaseSummary | null, { beneficiaryId: string; typeId: string }>(async () => {
-      throw new Error('provided by the engine');
-    }),
+    findOpenRequest: serviceActors.findOpenRequest,
   },
   guards: {
     hasNoTypes: ({ context }) => availableTypes(context).length === 0,

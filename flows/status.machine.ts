@@ -3,10 +3,11 @@
  * (status, committee, dates in Gregorian and Hijri, decision note, history), supplying missing
  * information when the committee asked for it, and rating a served case (R8).
  */
-import { and, assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
+import { and, assign, emit, enqueueActions, setup } from 'xstate';
 import { stripInvisible } from '../src/domain/arabic.js';
 import { localDateText } from '../src/domain/calendar.js';
 import { normalizeReference } from '../src/domain/reference.js';
+import { serviceActors } from './services.js';
 import type {
   BaseFlowInput,
   CaseSummary,
@@ -208,12 +209,8 @@ export const statusMachine = setup({
     output: {} as FlowOutput,
   },
   actors: {
-    listCases: fromPromise<CaseSummary[], { beneficiaryId: string }>(async () => {
-      throw new Error('provided by the engine');
-    }),
-    getCase: fromPromise<CaseSummary | null, { beneficiaryId: string; ref: string }>(async () => {
-      throw new Error('provided by the engine');
-    }),
+    listCases: serviceActors.listCases,
+    getCase: serviceActors.getCase,
   },
   guards: {
     hasRef: ({ context }) => context.ref !== null,
