@@ -18,11 +18,7 @@ afterEach(async () => {
 /** Answers the volunteering request up to its summary. */
 async function volunteeringUpToSummary(chat: ChatClient) {
   await chat.text('السلام عليكم');
-  await chat.choose('request');
-  await chat.choose('accept'); // R6 consent before personal data
-  await chat.choose('type:volunteering');
-  await chat.choose('yes');
-  await chat.choose('yes');
+  await chat.startVolunteering();
   const wrongId = await chat.text('1234567890');
   expect(said(wrongId)).toContain('الهوية'); // a specific re-ask
   await chat.text('1000000008');
@@ -137,11 +133,7 @@ describe('conversations (Arabic)', () => {
       t = await startApp(env);
       const chat = new ChatClient(t.url, 'restart-session-0001');
       await chat.text('مرحبا');
-      await chat.choose('request');
-      await chat.choose('accept');
-      await chat.choose('type:volunteering');
-      await chat.choose('yes');
-      const askId = await chat.choose('yes');
+      const askId = await chat.startVolunteering();
       await t.close();
 
       t = await startApp(env);
@@ -276,11 +268,7 @@ describe('conversations (English)', () => {
     const chat = new ChatClient(t.url);
     await chat.text('hello');
     await chat.choose('language');
-    await chat.choose('request');
-    await chat.choose('accept');
-    await chat.choose('type:volunteering');
-    await chat.choose('yes');
-    const askId = await chat.choose('yes');
+    const askId = await chat.startVolunteering();
     expect(said(askId)).toMatch(/national ID|iqama/i);
     const wrong = await chat.text('2000000001');
     expect(said(wrong)).toMatch(/[A-Za-z]{4,}/);

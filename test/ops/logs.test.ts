@@ -33,11 +33,7 @@ describe('logs', () => {
       'تأخر الموظف في الرد على اتصالي أكثر من أسبوع',
     ];
     await chat.text(typed[0] as string);
-    await chat.choose('request');
-    await chat.choose('accept');
-    await chat.choose('type:volunteering');
-    await chat.choose('yes');
-    await chat.choose('yes');
+    await chat.startVolunteering();
     await chat.text(typed[1] as string);
     await chat.text(typed[2] as string);
     await chat.text('1');

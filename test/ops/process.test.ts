@@ -28,11 +28,7 @@ describe('the service process', () => {
 
     const chat = new ChatClient(first.url, 'crash-session-000001');
     await chat.text('مرحبا');
-    await chat.choose('request');
-    await chat.choose('accept');
-    await chat.choose('type:volunteering');
-    await chat.choose('yes');
-    const askId = await chat.choose('yes');
+    const askId = await chat.startVolunteering();
     expect(said(askId)).toContain('(1 ');
     const gone = exited(first.child);
     first.child.kill('SIGKILL');

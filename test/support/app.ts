@@ -61,6 +61,18 @@ export class ChatClient {
   choose(choice: string) {
     return this.send({ choice });
   }
+
+  /**
+   * From the menu into a volunteering request, past consent and both eligibility questions;
+   * resolves with the turn that asks the first field (the national ID).
+   */
+  async startVolunteering() {
+    await this.choose('request');
+    await this.choose('accept'); // R6: consent before personal data
+    await this.choose('type:volunteering');
+    await this.choose('yes');
+    return this.choose('yes');
+  }
 }
 
 /** The text of a turn's replies, joined. */
