@@ -20,12 +20,13 @@ import { WebSender } from './channels/web/web.sender.js';
 import { createWhatsappCloudChannel } from './channels/whatsapp-cloud/cloud.channel.js';
 import { createWhatsappWebChannel } from './channels/whatsapp-web/web.channel.js';
 import type { Config } from './config.js';
-import { type Db, openDatabase } from './db/database.js';
+import { type Db, openDatabase, ping } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { outboxStatement } from './db/turn-store.js';
 import { loadProfile, type Profile } from './domain/profile.js';
 import { Engine } from './engine/engine.js';
 import { type EngineServices, FlowRegistry } from './engine/flow-registry.js';
+import { peopleOf } from './engine/ports.js';
 import { SessionRunner } from './engine/session.js';
 import { Translator } from './i18n.js';
 import { Inbox } from './inbox/inbox.js';
@@ -93,12 +94,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const engine = new Engine({ db, profile, translator, sessions, logger, metrics, onCommitted: () => dispatcher?.kick() });
   const inbox = new Inbox({ db, engine, logger, clock });
   const attachments = new AttachmentStore(attachmentDir(config.databaseUrl));
+  const people = peopleOf(db);
   const deps: ChannelDeps = {
     config,
     profile,
     engine,
     inbox,
     db,
+    people,
     logger,
     metrics,
     attachments,
@@ -127,14 +130,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const http = express();
   http.disable('x-powered-by');
   http.get('/', (_req, res) => res.redirect('/chat'));
-  http.use(webChatRouter({ engine, db, translator, attachments, clock }));
+  http.use(webChatRouter({ engine, people, translator, attachments, clock }));
   for (const c of channels) if (c.router) http.use(c.router);
   // The staff console (without STAFF_TOKEN it answers 503 with how to enable it).
   http.use(staffRouter({ staffToken: config.staffToken, db, profile, translator, engine, logger, clock }));
   http.get('/healthz', async (req, res) => {
     let database = 'up';
     try {
-      await db.get('SELECT 1 AS ok');
+      await ping(db);
     } catch {
       database = 'down';
     }

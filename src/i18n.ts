@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import i18next, { type i18n as I18n, type Resource } from 'i18next';
-import type { Choice, Reply, ReplyParams } from '../flows/types.js';
+import type { Choice, Reply, ReplyParams } from './domain/flow-contract.js';
 import { isLocalText, type Lang } from './domain/text.js';
 
 /** Where the locale folders are. */

@@ -7,6 +7,7 @@ import type { Db } from '../db/database.js';
 import type { Profile } from '../domain/profile.js';
 import type { Engine } from '../engine/engine.js';
 import type { OutboundMessage } from '../engine/messages.js';
+import type { PeoplePort } from '../engine/ports.js';
 import type { Inbox } from '../inbox/inbox.js';
 import type { Metrics } from '../metrics.js';
 import type { ChannelSender } from './channel.js';
@@ -18,7 +19,10 @@ export interface ChannelDeps {
   engine: Engine;
   /** Durable webhook intake: `inbox.register(channel, decoder)` then `inbox.accept(...)` in the route. */
   inbox: Inbox;
+  /** Outbox writes and delivery reports (until they move behind a port of the outbox). */
   db: Db;
+  /** What a channel may know about people (language, last message, history). */
+  people: PeoplePort;
   logger: Logger;
   metrics: Metrics;
   attachments: AttachmentStore;

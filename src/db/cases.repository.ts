@@ -2,10 +2,11 @@
  * The person's own requests and complaints, as the dialogues read them (R3h). Every query is
  * scoped by beneficiary id: nobody sees anyone else's case.
  */
-import type { CaseSummary } from '../../flows/types.js';
+import { randomUUID } from 'node:crypto';
+import type { CaseSummary } from '../domain/flow-contract.js';
 import type { Profile } from '../domain/profile.js';
 import type { LocalText } from '../domain/text.js';
-import { type Db, scoped, toIso } from './database.js';
+import { type Db, type Stmt, scoped, toIso } from './database.js';
 
 /** Statuses after which a request is no longer open. */
 export const CLOSED_STATUSES = ['rejected', 'served', 'closed', 'resolved'] as const;
@@ -97,4 +98,123 @@ export class CaseRepository {
       return this.profile.requestTypes.find((t) => t.id === r.title_id)?.name ?? { ar: r.title_id, en: r.title_id };
     return this.profile.complaintCategories.find((c) => c.id === r.title_id)?.name ?? { ar: r.title_id, en: r.title_id };
   }
+}
+
+// ── Writes: statements for the turn's transaction ──────────────────────────────────────────────
+
+type CaseKind = 'request' | 'complaint';
+const TABLE: Record<CaseKind, { table: string; fk: string }> = {
+  request: { table: 'requests', fk: 'request_id' },
+  complaint: { table: 'complaints', fk: 'complaint_id' },
+};
+
+/** The kind of case a reference names: a complaint's starts with C, a request's with R. */
+export function kindOfRef(ref: string): CaseKind {
+  return ref.startsWith('C') ? 'complaint' : 'request';
+}
+
+/** One entry of a case's status history. */
+export function statusEvent(kind: CaseKind, ref: string, status: string, note: string | null, actor: string, at: Date): Stmt {
+  const { table, fk } = TABLE[kind];
+  return {
+    sql: `INSERT INTO status_events (id, ${fk}, status, note, actor, at) SELECT ?, id, ?, ?, ?, ? FROM ${table} WHERE ref = ?`,
+    params: [randomUUID(), status, note, actor, at, ref],
+  };
+}
+
+/** A submitted request with its first status, and the attestation text the person accepted (R3d). */
+export function createRequest(
+  r: {
+    ref: string;
+    beneficiaryId: string;
+    typeId: string;
+    channel: string;
+    committee: string;
+    data: Record<string, unknown>;
+    eligibility: string | null;
+    dueAt: Date;
+    attestation: { language: string; text: string; acceptedAt: Date };
+  },
+  at: Date,
+): Stmt[] {
+  return [
+    {
+      sql: `INSERT INTO requests (id, ref, beneficiary_id, type_id, channel, status, committee, data, eligibility, due_at, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?)`,
+      params: [
+        randomUUID(),
+        r.ref,
+        r.beneficiaryId,
+        r.typeId,
+        r.channel, // R1: the channel it came from
+        r.committee,
+        JSON.stringify(r.data),
+        r.eligibility,
+        r.dueAt,
+        at,
+        at,
+      ],
+    },
+    statusEvent('request', r.ref, 'submitted', null, 'beneficiary', at),
+    {
+      // R3d: the exact text shown and when it was accepted.
+      sql: 'INSERT INTO attestations (id, request_id, language, text, accepted_at) SELECT ?, id, ?, ?, ? FROM requests WHERE ref = ?',
+      params: [randomUUID(), r.attestation.language, r.attestation.text, r.attestation.acceptedAt, r.ref],
+    },
+  ];
+}
+
+/** A submitted complaint with its first status (R4). */
+export function createComplaint(
+  c: {
+    ref: string;
+    beneficiaryId: string;
+    category: string;
+    channel: string;
+    committee: string;
+    description: string;
+    data: Record<string, unknown>;
+    dueAt: Date;
+  },
+  at: Date,
+): Stmt[] {
+  return [
+    {
+      sql: `INSERT INTO complaints (id, ref, beneficiary_id, category, channel, status, committee, description, data, due_at, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?)`,
+      params: [
+        randomUUID(),
+        c.ref,
+        c.beneficiaryId,
+        c.category,
+        c.channel,
+        c.committee,
+        c.description,
+        JSON.stringify(c.data),
+        c.dueAt,
+        at,
+        at,
+      ],
+    },
+    statusEvent('complaint', c.ref, 'submitted', null, 'beneficiary', at),
+  ];
+}
+
+/**
+ * The person supplied what the committee asked for: the case goes back under review (R3h), and
+ * what they sent is kept in its history. Only their own case, and only while it needs information.
+ */
+export function supplyInfo(ref: string, beneficiaryId: string, data: Record<string, unknown>, at: Date): Stmt[] {
+  const { table, fk } = TABLE[kindOfRef(ref)];
+  return [
+    {
+      sql: `UPDATE ${table} SET status = 'under_review', updated_at = ? WHERE ref = ? AND beneficiary_id = ? AND status = 'needs_info'`,
+      params: [at, ref, beneficiaryId],
+    },
+    {
+      sql: `INSERT INTO status_events (id, ${fk}, status, note, actor, at)
+            SELECT ?, id, 'under_review', ?, 'beneficiary', ? FROM ${table} WHERE ref = ? AND beneficiary_id = ?`,
+      params: [randomUUID(), JSON.stringify(data), at, ref, beneficiaryId],
+    },
+  ];
 }

@@ -332,6 +332,11 @@ class PgTx implements Db {
   async close(): Promise<void> {}
 }
 
+/** Answers when the database does (the health check); throws when it is down. */
+export async function ping(db: Db): Promise<void> {
+  await db.get('SELECT 1 AS ok');
+}
+
 /** Opens the database named by a `DATABASE_URL` (`file:...` or `postgresql://...`). */
 export function openDatabase(url: string): Db {
   if (url.startsWith('file:')) return new SqliteDb(url.slice('file:'.length));

@@ -12,8 +12,8 @@ import { stemmer as arabicSnowball } from '@orama/stemmers/arabic';
 import { stemmer as englishStemmer } from '@orama/stemmers/english';
 import { stopwords as arabicStopwords } from '@orama/stopwords/arabic';
 import { stopwords as englishStopwords } from '@orama/stopwords/english';
-import type { FaqHit } from '../../flows/types.js';
 import { normalizeArabic } from './arabic.js';
+import type { FaqHit } from './flow-contract.js';
 import type { Profile } from './profile.js';
 import type { Lang, LocalText } from './text.js';
 

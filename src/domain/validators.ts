@@ -3,10 +3,11 @@
  * mobile, IBAN, Gregorian and Hijri dates, numbers, choices, free text and documents. Every
  * failure is a locale key in the `validation` namespace; nothing here throws on user input.
  */
-import type { UserInput } from '../../flows/types.js';
+
 import { normalizeArabic, stripInvisible, toLatinDigits } from './arabic.js';
 import type { CalendarDay } from './calendar.js';
 import { DEFAULT_TIMEZONE, formatDate, gregorianToHijri, hijriToGregorian, isoDay, zonedParts } from './calendar.js';
+import type { UserInput } from './flow-contract.js';
 import type { RequestField } from './profile.js';
 import type { Lang } from './text.js';
 

@@ -6,16 +6,19 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Channel, FlowId, Reply } from '../../flows/types.js';
-import { type Db, type Stmt, scoped, UniqueViolation } from '../db/database.js';
-import { loadBeneficiary, loadTurn, outboundStatements, type StaffAlert, turnStatements } from '../db/turn-store.js';
+import { findPersonById } from '../db/beneficiaries.repository.js';
+import { type Db, type Stmt, UniqueViolation } from '../db/database.js';
+import { currentHandoff } from '../db/handoffs.repository.js';
+import { loadTurn, outboundStatements, type StaffAlert, turnStatements } from '../db/turn-store.js';
+import type { Channel, FlowId, Reply } from '../domain/flow-contract.js';
 import type { Profile } from '../domain/profile.js';
 import type { Lang } from '../domain/text.js';
 import type { Translator } from '../i18n.js';
 import type { Metrics } from '../metrics.js';
-import { alertParams } from '../staff/alert-text.js';
+import { alertParams } from './alert-text.js';
 import type { InboundMessage, OutboundMessage } from './messages.js';
 import type { HandoffRequest, SessionRunner, SessionState, TurnOutcome, TurnPerson } from './session.js';
+import { decodeSession, encodeSession } from './session-codec.js';
 
 /** The result of handing a message to the engine. */
 export interface TurnResult {
@@ -89,17 +92,17 @@ export class Engine {
       metrics?.duplicates.inc({ channel: msg.channel });
       return { status: 'duplicate', replies: [] };
     }
-    const isNew = loaded.beneficiary === null;
-    const person = loaded.beneficiary ?? {
+    const isNew = loaded.person === null;
+    const person = loaded.person ?? {
       id: randomUUID(),
       language: msg.languageHint ?? 'ar',
       consentVersion: null,
       lastInboundAt: null,
-      optedOut: false,
+      conversation: null,
     };
     const outcome = await this.o.sessions.run(
       { id: person.id, lang: person.language, consentVersion: person.consentVersion, lastInboundAt: person.lastInboundAt },
-      loaded.state,
+      person.conversation ? decodeSession(person.conversation) : null,
       msg.input,
       msg.at,
     );
@@ -156,7 +159,7 @@ export class Engine {
         lang: outcome.lang,
         at: who.at,
         ...(msg ? { inbound: { messageId: msg.messageId, kind: msg.input.kind, body: JSON.stringify(msg.input) } } : {}),
-        state: outcome.state,
+        conversation: encodeSession(outcome.state),
         outbound: outcome.replies,
         effects: outcome.effects,
         attestations,
@@ -223,21 +226,21 @@ export class Engine {
       person: TurnPerson,
     ) => Promise<T | false>,
   ): Promise<T | false> {
-    const first = await loadBeneficiary(this.o.db, beneficiaryId);
+    const first = await findPersonById(this.o.db, beneficiaryId);
     if (!first) return false;
     const key = `${first.channel}:${first.userId}`;
     return this.queue.run(key, () =>
       this.o.db.locked(key, async (db) => {
-        const loaded = await loadBeneficiary(db, beneficiaryId);
-        if (!loaded?.beneficiary) return false;
-        const b = loaded.beneficiary;
+        const b = await findPersonById(db, beneficiaryId);
+        if (!b) return false;
         const person: TurnPerson = {
           id: b.id,
           lang: b.language,
           consentVersion: b.consentVersion,
           lastInboundAt: b.lastInboundAt,
         };
-        return fn(db, { channel: loaded.channel, userId: loaded.userId, state: loaded.state, lang: b.language }, person);
+        const state = b.conversation ? decodeSession(b.conversation) : null;
+        return fn(db, { channel: b.channel, userId: b.userId, state, lang: b.language }, person);
       }),
     );
   }
@@ -259,10 +262,7 @@ export class Engine {
     if (outcome.forwardToStaff && msg) {
       const body = msg.input.kind === 'text' ? msg.input.text : t.t(`staff:attachment.${msg.input.kind}`, 'ar');
       // To the officer of the case, marked with its id, so staff holding several cases can tell.
-      const held = await scoped(this.o.db).get<{ id: string; category: string }>(
-        "SELECT id, category FROM handoffs WHERE beneficiary_id = ? AND status IN ('open', 'claimed') ORDER BY created_at DESC LIMIT 1",
-        [beneficiaryId],
-      );
+      const held = await currentHandoff(this.o.db, beneficiaryId);
       alerts.push({
         recipient: this.officerChat(held?.category ?? this.o.profile.handoff.defaultCategory),
         text: t.t('staff:forward', 'ar', { body, case: held ? held.id.slice(0, 8) : '—' }),

@@ -9,8 +9,8 @@ import { type MenuMode, menuFlowVersion, menuMachine, type RouteResult } from '.
 import { ratingFlowVersion, ratingMachine } from '../../flows/rating.machine.js';
 import { requestFlowVersion, requestMachine } from '../../flows/request.machine.js';
 import { statusFlowVersion, statusMachine } from '../../flows/status.machine.js';
-import type { FlowId, FlowServices } from '../../flows/types.js';
 import type { WorkCalendar } from '../domain/calendar.js';
+import type { FlowId, FlowServices } from '../domain/flow-contract.js';
 import type { Profile } from '../domain/profile.js';
 import { FAQ_CONFIDENCE_THRESHOLD } from '../domain/search.js';
 import type { Lang } from '../domain/text.js';

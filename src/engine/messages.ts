@@ -1,5 +1,5 @@
 /** Channel-free messages: what adapters hand to the engine and what the engine hands back. */
-import type { Channel, UserInput } from '../../flows/types.js';
+import type { Channel, UserInput } from '../domain/flow-contract.js';
 import type { Lang } from '../domain/text.js';
 
 export type { Channel, UserInput };

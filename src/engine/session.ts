@@ -4,9 +4,18 @@
  * collect what the turn produced (rendered replies, domain effects, handoffs, the new state).
  */
 import { type AnyActorRef, createActor } from 'xstate';
-import type { Choice, DomainEffect, FlowEmitted, FlowEvent, FlowId, FlowOutput, Reply, UserInput } from '../../flows/types.js';
 import { normalizeArabic, toLatinDigits } from '../domain/arabic.js';
 import { formatDate, nextWorkingTime } from '../domain/calendar.js';
+import type {
+  Choice,
+  DomainEffect,
+  FlowEmitted,
+  FlowEvent,
+  FlowId,
+  FlowOutput,
+  Reply,
+  UserInput,
+} from '../domain/flow-contract.js';
 import type { Profile } from '../domain/profile.js';
 import type { Lang } from '../domain/text.js';
 import type { RenderedReply, Translator } from '../i18n.js';

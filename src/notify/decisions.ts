@@ -9,10 +9,10 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { type Db, type SqlValue, type Stmt, UniqueViolation } from '../db/database.js';
 import type { Profile } from '../domain/profile.js';
+import { outsideQuietHours } from '../domain/quiet-hours.js';
 import type { Lang } from '../domain/text.js';
 import { type Engine, KeyedQueue } from '../engine/engine.js';
 import type { Translator } from '../i18n.js';
-import { outsideQuietHours } from '../scheduler/quiet-hours.js';
 import { type CaseKind, type Decision, decisionText } from './messages.js';
 import { caseTitle } from './recipients.js';
 

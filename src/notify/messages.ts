@@ -4,8 +4,8 @@
  * Every string comes from locales/<lang>/notify.json.
  */
 import { statusKey } from '../../flows/status.machine.js';
-import type { Reply } from '../../flows/types.js';
 import { formatDate } from '../domain/calendar.js';
+import type { Reply } from '../domain/flow-contract.js';
 import type { Lang, LocalText } from '../domain/text.js';
 import type { Translator } from '../i18n.js';
 

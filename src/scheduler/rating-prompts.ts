@@ -5,10 +5,10 @@
  * one, which resumes afterwards. Never during quiet hours, never to someone who opted out or cannot
  * be reached, one reminder when unanswered, never twice for the same service (one row per service).
  */
-import type { Channel } from '../../flows/types.js';
 import type { Stmt } from '../db/database.js';
 import { outboundStatements } from '../db/turn-store.js';
 import { isQuietHours } from '../domain/calendar.js';
+import type { Channel } from '../domain/flow-contract.js';
 import type { Lang } from '../domain/text.js';
 import { ratingPreface } from '../notify/messages.js';
 import { caseTitle } from '../notify/recipients.js';

@@ -10,8 +10,8 @@
  */
 import type { Channel } from '../../flows/types.js';
 import { type Db, toDate } from '../db/database.js';
+import { parseSummary } from '../engine/alert-text.js';
 import type { Engine } from '../engine/engine.js';
-import { parseSummary } from './alert-text.js';
 import { auditStatement, auditStatementIf } from './staff-audit.js';
 
 /** Status of a handoff row. */

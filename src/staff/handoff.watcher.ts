@@ -12,9 +12,9 @@ import type { Logger } from 'pino';
 import { type Db, type Stmt, toDate } from '../db/database.js';
 import { nextWorkingTime } from '../domain/calendar.js';
 import type { Profile } from '../domain/profile.js';
+import { type AlertSubject, alertParams, parseSummary, STAFF_LANG, type StaffAlertPayload } from '../engine/alert-text.js';
 import { calendarOf } from '../engine/flow-registry.js';
 import type { Translator } from '../i18n.js';
-import { type AlertSubject, alertParams, parseSummary, STAFF_LANG, type StaffAlertPayload } from './alert-text.js';
 
 /** What the watcher needs. */
 export interface HandoffWatcherDeps {

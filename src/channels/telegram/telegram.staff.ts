@@ -9,9 +9,9 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../db/database.js';
 import { outboxStatement } from '../../db/turn-store.js';
+import { STAFF_LANG, type StaffAlertPayload } from '../../engine/alert-text.js';
 import type { OutboundMessage } from '../../engine/messages.js';
 import type { Translator } from '../../i18n.js';
-import { STAFF_LANG, type StaffAlertPayload } from '../../staff/alert-text.js';
 import type { HandoffRefusal, HandoffResult, HandoffService, HandoffView } from '../../staff/handoff.service.js';
 import { STAFF_CLAIM_PREFIX, type StaffGroupAction } from './telegram.mapper.js';
 

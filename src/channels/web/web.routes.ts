@@ -9,9 +9,9 @@ import path from 'node:path';
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import { ACCEPTED_MIME, type AttachmentStore, MAX_ATTACHMENT_BYTES } from '../../attachments/attachment-store.js';
-import type { Db } from '../../db/database.js';
 import type { Engine } from '../../engine/engine.js';
 import type { OutboundMessage } from '../../engine/messages.js';
+import type { PeoplePort, StoredMessage } from '../../engine/ports.js';
 import type { Translator } from '../../i18n.js';
 
 const PAGE = readFileSync(path.join(import.meta.dirname, 'chat.html'), 'utf8');
@@ -34,14 +34,6 @@ function pageStrings(t: Translator): Record<'ar' | 'en', Record<string, string>>
   return out;
 }
 
-interface HistoryRow {
-  id: number;
-  direction: string;
-  kind: string;
-  body: string;
-  created_at: unknown;
-}
-
 /** A message as the page shows it. */
 export interface ChatItem {
   id: number;
@@ -50,7 +42,7 @@ export interface ChatItem {
   choices?: { id: string; label: string }[];
 }
 
-function toItem(r: HistoryRow): ChatItem {
+function toItem(r: StoredMessage): ChatItem {
   if (r.direction === 'out') {
     const m = JSON.parse(r.body) as OutboundMessage;
     return { id: r.id, from: 'bot', text: m.text, ...(m.choices ? { choices: m.choices } : {}) };
@@ -63,7 +55,7 @@ function toItem(r: HistoryRow): ChatItem {
 /** Routes of the web chat. */
 export function webChatRouter(deps: {
   engine: Engine;
-  db: Db;
+  people: PeoplePort;
   translator: Translator;
   attachments: AttachmentStore;
   clock?: () => Date;
@@ -84,17 +76,9 @@ export function webChatRouter(deps: {
       res.status(400).json({ error: 'session (16-64 characters) and a numeric after are required' });
       return;
     }
-    const rows = await deps.db.all<HistoryRow>(
-      `SELECT m.id, m.direction, m.kind, m.body, m.created_at FROM messages m
-         JOIN beneficiaries b ON b.id = m.beneficiary_id
-        WHERE b.channel = 'web' AND b.platform_user_id = ? AND m.id > ? ORDER BY m.id LIMIT 500`,
-      [s.data, after],
-    );
-    const lang = await deps.db.get<{ language: string }>(
-      "SELECT language FROM beneficiaries WHERE channel = 'web' AND platform_user_id = ?",
-      [s.data],
-    );
-    res.json({ lang: lang?.language ?? null, messages: rows.map(toItem) });
+    const rows = await deps.people.history('web', s.data, after);
+    const person = await deps.people.contact('web', s.data);
+    res.json({ lang: person?.language ?? null, messages: rows.map(toItem) });
   });
 
   router.post('/chat/api/messages', express.json({ limit: '100kb' }), async (req, res) => {

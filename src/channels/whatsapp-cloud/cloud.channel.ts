@@ -8,7 +8,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import express from 'express';
 import { ACCEPTED_MIME, MAX_ATTACHMENT_BYTES } from '../../attachments/attachment-store.js';
-import { toDate } from '../../db/database.js';
 import { outboxStatement } from '../../db/turn-store.js';
 import type { InboundMessage, OutboundMessage } from '../../engine/messages.js';
 import { Translator } from '../../i18n.js';
@@ -158,11 +157,7 @@ export function createWhatsappCloudChannel(deps: ChannelDeps, options: WhatsappC
       if (!payload.viaTemplate)
         await db.batch([outboxStatement(CHANNEL, row.recipient, { ...payload, viaTemplate: true }, clock())]);
     } else if (code !== undefined && UNREACHABLE_CODES.has(code)) {
-      await db.run('UPDATE beneficiaries SET unreachable = ? WHERE channel = ? AND platform_user_id = ?', [
-        true,
-        CHANNEL,
-        row.recipient,
-      ]);
+      await deps.people.markUnreachable(CHANNEL, row.recipient);
     }
   }
 
@@ -223,11 +218,8 @@ export function createWhatsappCloudChannel(deps: ChannelDeps, options: WhatsappC
     channel: CHANNEL,
     async send(recipient: string, message: CloudOutbound): Promise<{ platformMessageId?: string }> {
       try {
-        const person = await db.get<{ language: string; last_inbound_at: unknown }>(
-          'SELECT language, last_inbound_at FROM beneficiaries WHERE channel = ? AND platform_user_id = ?',
-          [CHANNEL, recipient],
-        );
-        const last = person?.last_inbound_at ? toDate(person.last_inbound_at) : null;
+        const person = await deps.people.contact(CHANNEL, recipient);
+        const last = person?.lastInboundAt ?? null;
         const open = last !== null && clock().getTime() - last.getTime() < SERVICE_WINDOW_MS - WINDOW_MARGIN_MS;
         let id = '';
         if (message.viaTemplate || !open) id = await sendTemplate(recipient, message);

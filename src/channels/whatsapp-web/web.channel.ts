@@ -119,7 +119,7 @@ export function createWhatsappWebChannel(
   const configured = deps.config.whatsappWeb;
   if (!configured) throw new Error('WhatsApp Web is not enabled (WHATSAPP_WEB=on)');
   const settings: WaWebSettings = configured;
-  const { db, clock, logger } = deps;
+  const { clock, logger } = deps;
   const translator = options.translator ?? new Translator();
   const readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
   const backoffBaseMs = options.backoffBaseMs ?? 5_000;
@@ -301,10 +301,7 @@ export function createWhatsappWebChannel(
       const c = client;
       if (!c || state.state !== 'up') throw new SendError('whatsapp web is not connected', 'retry', 30_000);
       // An unofficial client must not start conversations: only people who wrote get answers.
-      const wrote = await db.get<{ ok: number }>(
-        'SELECT 1 AS ok FROM beneficiaries WHERE channel = ? AND platform_user_id = ? AND last_inbound_at IS NOT NULL',
-        [CHANNEL, recipient],
-      );
+      const wrote = (await deps.people.contact(CHANNEL, recipient))?.lastInboundAt;
       if (!wrote) throw new SendError('whatsapp web only answers people who wrote first', 'fatal');
       let id: string | undefined;
       try {

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isQuietHours } from '../../src/domain/calendar.js';
-import { outsideQuietHours } from '../../src/scheduler/quiet-hours.js';
+import { outsideQuietHours } from '../../src/domain/quiet-hours.js';
 
 const NIGHT = { start: '22:00', end: '08:00' };
 const RIYADH = 'Asia/Riyadh';

@@ -2,7 +2,7 @@
  * Quiet hours (R8): no unsolicited message (rating prompt, reminder) reaches a person at night.
  * A moment that falls inside them is moved to their end, in the association's timezone.
  */
-import { isQuietHours, zonedParts, zonedTime } from '../domain/calendar.js';
+import { isQuietHours, zonedParts, zonedTime } from './calendar.js';
 
 /** Quiet hours as the profile states them ('22:00'-'08:00'; may span midnight). */
 export interface QuietHours {
