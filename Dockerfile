@@ -6,10 +6,11 @@
 FROM node:20-bookworm-slim AS build
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-COPY package.json package-lock.json .puppeteerrc.cjs ./
-RUN npm ci --omit=dev --no-audit --no-fund
+COPY package.json package-lock.json .puppeteerrc.cjs prisma.config.ts tsconfig.json ./
 COPY prisma ./prisma
-COPY prisma.config.ts tsconfig.json ./
+# postinstall generates the read side's Prisma Client (both providers) from the schema.
+COPY src/db/generate-clients.ts src/db/generate-migrations.ts ./src/db/
+RUN npm ci --omit=dev --no-audit --no-fund
 COPY src ./src
 COPY flows ./flows
 COPY locales ./locales

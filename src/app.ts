@@ -22,6 +22,7 @@ import { createWhatsappWebChannel } from './channels/whatsapp-web/web.channel.js
 import type { Config } from './config.js';
 import { type Db, openDatabase, ping } from './db/database.js';
 import { migrate } from './db/migrate.js';
+import { type ReadSide, readSide } from './db/prisma.js';
 import { outboxStatement } from './db/turn-store.js';
 import { loadProfile, type Profile } from './domain/profile.js';
 import { Engine } from './engine/engine.js';
@@ -40,7 +41,10 @@ import { createHandoffWatcher } from './staff/handoff.watcher.js';
 /** A running (or ready to run) service. */
 export interface App {
   config: Config;
+  /** The lean SQL path: turns, outbox, inbox and the repositories in src/db. */
   db: Db;
+  /** The read side: Prisma Client for lists and details (back-office API, console), opened on first use. */
+  read: ReadSide;
   profile: Profile;
   engine: Engine;
   dispatcher: OutboxDispatcher;
@@ -79,6 +83,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const profile = loadProfile(config.profilePath);
   const db = openDatabase(config.databaseUrl);
   const applied = await migrate(db);
+  const read = readSide(config.databaseUrl);
   if (applied.length) logger.info({ migrations: applied }, 'database migrated');
   const translator = new Translator();
   const metrics = new Metrics(async () => {
@@ -154,7 +159,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   http.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  mountBackOffice(http, { ...initiative, decisionsSecret: config.decisionsSecret, apiToken: config.apiToken });
+  mountBackOffice(http, {
+    ...initiative,
+    read: () => read.client(),
+    decisionsSecret: config.decisionsSecret,
+    apiToken: config.apiToken,
+  });
   // One place for unexpected errors: a plain answer, details (no personal data) in the log.
   http.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const status = (err as { status?: number }).status;
@@ -170,6 +180,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   return {
     config,
     db,
+    read,
     profile,
     engine,
     dispatcher: outbox,
@@ -205,6 +216,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await engine.close();
       await outbox.stop();
       await closing;
+      await read.close();
       await db.close();
     },
   };

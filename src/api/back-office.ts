@@ -5,6 +5,7 @@
 import type express from 'express';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.js';
+import type { ReadClient } from '../db/prisma.js';
 import type { Profile } from '../domain/profile.js';
 import type { Engine } from '../engine/engine.js';
 import type { Translator } from '../i18n.js';
@@ -15,6 +16,8 @@ import { requestsRouter } from './requests.routes.js';
 /** What the back-office routes need from the app. */
 export interface BackOfficeDeps {
   db: Db;
+  /** The read side's Prisma Client, opened on first use. */
+  read: () => Promise<ReadClient>;
   profile: Profile;
   engine: Pick<Engine, 'interrupt'>;
   translator: Translator;
@@ -32,6 +35,6 @@ export interface BackOfficeDeps {
 export function mountBackOffice(http: express.Express, deps: BackOfficeDeps): DecisionService {
   const decisions = new DecisionService(deps);
   http.use(decisionsRouter({ decisions, logger: deps.logger, secret: deps.decisionsSecret, clock: deps.clock }));
-  http.use(requestsRouter({ db: deps.db, profile: deps.profile, logger: deps.logger, apiToken: deps.apiToken }));
+  http.use(requestsRouter({ read: deps.read, profile: deps.profile, logger: deps.logger, apiToken: deps.apiToken }));
   return decisions;
 }

@@ -8,7 +8,8 @@ import { timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { type Db, toIso } from '../db/database.js';
+import type { ReadClient } from '../db/prisma.js';
+import { findRequest, listRequests, type RequestListItem } from '../db/requests.read.js';
 import type { Profile } from '../domain/profile.js';
 import { normalizeReference } from '../domain/reference.js';
 import { caseTitle, committeeName } from '../notify/recipients.js';
@@ -29,42 +30,26 @@ const listQuery = z
 
 /** What the requests routes need. */
 export interface RequestsRouteDeps {
-  db: Db;
+  /** The read side's Prisma Client, opened on first use. */
+  read: () => Promise<ReadClient>;
   profile: Profile;
   logger: Logger;
   /** `API_TOKEN`; without it the routes answer 503. */
   apiToken?: string;
 }
 
-interface RequestRow {
-  id: string;
-  ref: string;
-  type_id: string;
-  channel: string;
-  status: string;
-  committee: string;
-  data: string;
-  eligibility: string | null;
-  decision_note: string | null;
-  due_at: unknown;
-  created_at: unknown;
-  updated_at: unknown;
-}
-
-const COLUMNS = 'id, ref, type_id, channel, status, committee, data, eligibility, decision_note, due_at, created_at, updated_at';
-
 /** A request as the list shows it: no form answers (R6: least data in bulk). */
-function summary(p: Profile, r: RequestRow) {
+function summary(p: Profile, r: RequestListItem) {
   return {
     ref: r.ref,
-    type: { id: r.type_id, name: caseTitle(p, 'request', r.type_id) },
+    type: { id: r.typeId, name: caseTitle(p, 'request', r.typeId) },
     status: r.status,
     committee: { id: r.committee, name: committeeName(p, r.committee) },
     channel: r.channel,
-    createdAt: toIso(r.created_at),
-    updatedAt: toIso(r.updated_at),
-    dueAt: toIso(r.due_at),
-    decisionNote: r.decision_note,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+    dueAt: r.dueAt.toISOString(),
+    decisionNote: r.decisionNote,
   };
 }
 
@@ -96,7 +81,7 @@ function authorised(token: string | undefined, req: Request, res: Response): boo
 /** The routes of the requests API. */
 export function requestsRouter(deps: RequestsRouteDeps): Router {
   const router = express.Router();
-  const { db, profile } = deps;
+  const { profile } = deps;
   const fail = (res: Response, e: unknown) => {
     deps.logger.error({ err: e instanceof Error ? e.name : 'unknown' }, 'requests API failed');
     res.status(500).json({ error: 'internal error' });
@@ -113,14 +98,8 @@ export function requestsRouter(deps: RequestsRouteDeps): Router {
     }
     const { status, page, pageSize } = q.data;
     try {
-      const where = status ? 'WHERE status = ?' : '';
-      const params = status ? [status] : [];
-      const total = await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM requests ${where}`, params);
-      const rows = await db.all<RequestRow>(
-        `SELECT ${COLUMNS} FROM requests ${where} ORDER BY created_at DESC, ref LIMIT ? OFFSET ?`,
-        [...params, pageSize, (page - 1) * pageSize],
-      );
-      res.json({ page, pageSize, total: Number(total?.n ?? 0), items: rows.map((r) => summary(profile, r)) });
+      const { total, items } = await listRequests(await deps.read(), { status, page, pageSize });
+      res.json({ page, pageSize, total, items: items.map((r) => summary(profile, r)) });
     } catch (e) {
       fail(res, e);
     }
@@ -130,28 +109,19 @@ export function requestsRouter(deps: RequestsRouteDeps): Router {
     if (!authorised(deps.apiToken, req, res)) return;
     const ref = normalizeReference(String(req.params.ref));
     try {
-      const row = ref?.startsWith('R-')
-        ? await db.get<RequestRow>(`SELECT ${COLUMNS} FROM requests WHERE ref = ?`, [ref])
-        : undefined;
+      const row = ref?.startsWith('R-') ? await findRequest(await deps.read(), ref) : null;
       if (!row) {
         res.status(404).json({ error: 'unknown request' });
         return;
       }
-      const history = await db.all<{ status: string; note: string | null; actor: string; at: unknown }>(
-        'SELECT status, note, actor, at FROM status_events WHERE request_id = ? ORDER BY at, id',
-        [row.id],
-      );
-      const rating = await db.get<{ score: number; comment: string | null; created_at: unknown }>(
-        'SELECT score, comment, created_at FROM ratings WHERE request_id = ?',
-        [row.id],
-      );
+      const rating = row.ratings[0];
       res.json({
         ...summary(profile, row),
         // The association's own systems process the request: the form answers are theirs to read.
         data: parseJson(row.data),
         eligibility: parseJson(row.eligibility),
-        history: history.map((h) => ({ status: h.status, at: toIso(h.at), actor: h.actor, note: h.note })),
-        rating: rating ? { score: Number(rating.score), comment: rating.comment, at: toIso(rating.created_at) } : null,
+        history: row.events.map((h) => ({ status: h.status, at: h.at.toISOString(), actor: h.actor, note: h.note })),
+        rating: rating ? { score: rating.score, comment: rating.comment, at: rating.createdAt.toISOString() } : null,
       });
     } catch (e) {
       fail(res, e);

@@ -149,6 +149,7 @@ export async function startBackOffice(opts: {
   const { app } = t;
   const parts = {
     db: app.db,
+    read: () => app.read.client(),
     profile: app.profile,
     engine: app.engine,
     translator: app.translator,

@@ -112,7 +112,7 @@ describe('authentication', () => {
 
   it('answers 503 when API_TOKEN is not configured', async () => {
     const app = express();
-    app.use(requestsRouter({ db: h.t.app.db, profile: h.t.app.profile, logger: pino({ level: 'silent' }) }));
+    app.use(requestsRouter({ read: () => h.t.app.read.client(), profile: h.t.app.profile, logger: pino({ level: 'silent' }) }));
     const server = app.listen(0);
     try {
       const addr = server.address();
