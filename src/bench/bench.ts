@@ -11,6 +11,8 @@ import path from 'node:path';
 import pino from 'pino';
 import { type App, createApp } from '../app.js';
 import { loadConfig } from '../config.js';
+import { countConversations, seedIdleConversations } from '../db/conversations.repository.js';
+import { tableBytes } from '../db/database.js';
 import type { InboundMessage } from '../engine/messages.js';
 
 const quick = process.argv.includes('--quick');
@@ -111,20 +113,7 @@ async function seedConversations(app: App, n: number, prefix: string): Promise<v
   const rows = 500; // per multi-row INSERT
   for (let i = 0; i < n; i += rows) {
     const ids = Array.from({ length: Math.min(rows, n - i) }, (_, k) => `${prefix}-b-${i + k}`);
-    await app.db.batch([
-      {
-        sql: `INSERT INTO beneficiaries (id, channel, platform_user_id, language, opted_out, unreachable, created_at, updated_at) VALUES ${ids
-          .map(() => '(?, ?, ?, ?, ?, ?, ?, ?)')
-          .join(', ')}`,
-        params: ids.flatMap((id) => [id, 'web', `seed-${id}`, 'ar', false, false, now, now]),
-      },
-      {
-        sql: `INSERT INTO conversations (id, beneficiary_id, flow_id, flow_version, snapshot, mode, created_at, updated_at) VALUES ${ids
-          .map(() => '(?, ?, ?, ?, ?, ?, ?, ?)')
-          .join(', ')}`,
-        params: ids.flatMap((id) => [`${id}-c`, id, 'menu', 1, '{"s":null,"c":[]}', 'bot', now, now]),
-      },
-    ]);
+    await app.db.batch(seedIdleConversations(ids, now));
   }
 }
 
@@ -155,19 +144,8 @@ async function run(db: 'sqlite' | 'postgresql', url: string, dir: string) {
     memory[String(n)] = Math.round(process.memoryUsage().rss / 1e6);
   }
 
-  const conversations = Number(
-    (await app.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM conversations WHERE flow_id IS NOT NULL'))?.n ?? 0,
-  );
-  let sizeBytes = 0;
-  if (db === 'postgresql')
-    sizeBytes = Number(
-      (
-        await app.db.get<{ n: number }>(
-          `SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0)::bigint AS n FROM pg_class c
-             JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = current_schema() AND c.relkind = 'r'`,
-        )
-      )?.n ?? 0,
-    );
+  const conversations = await countConversations(app.db);
+  let sizeBytes = await tableBytes(app.db);
   await app.stop();
   if (db === 'sqlite') {
     // After the final checkpoint: the database file itself.

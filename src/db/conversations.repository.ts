@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Stmt } from './database.js';
-import { col } from './row.js';
+import type { Db, Stmt } from './database.js';
+import { col, parseRow } from './row.js';
 
 /** The stored columns of a conversation (as the LEFT JOIN in beneficiaries.repository.ts reads them). */
 export const conversationColumns = z.object({
@@ -49,4 +49,31 @@ export function saveConversation(beneficiaryId: string, c: ConversationRecord, a
             snapshot = excluded.snapshot, suspended = excluded.suspended, mode = excluded.mode, updated_at = excluded.updated_at`,
     params: [randomUUID(), beneficiaryId, c.flowId, c.flowVersion, c.snapshot, c.suspended, c.mode, at, at],
   };
+}
+
+/**
+ * People with an idle conversation at the menu, in multi-row inserts (the benchmark stores many
+ * conversations "as if they had happened" to measure memory against size).
+ */
+export function seedIdleConversations(ids: string[], at: Date): Stmt[] {
+  return [
+    {
+      sql: `INSERT INTO beneficiaries (id, channel, platform_user_id, language, opted_out, unreachable, created_at, updated_at) VALUES ${ids
+        .map(() => '(?, ?, ?, ?, ?, ?, ?, ?)')
+        .join(', ')}`,
+      params: ids.flatMap((id) => [id, 'web', `seed-${id}`, 'ar', false, false, at, at]),
+    },
+    {
+      sql: `INSERT INTO conversations (id, beneficiary_id, flow_id, flow_version, snapshot, mode, created_at, updated_at) VALUES ${ids
+        .map(() => '(?, ?, ?, ?, ?, ?, ?, ?)')
+        .join(', ')}`,
+      params: ids.flatMap((id) => [`${id}-c`, id, 'menu', 1, '{"s":null,"c":[]}', 'bot', at, at]),
+    },
+  ];
+}
+
+/** How many conversations are stored. */
+export async function countConversations(db: Db): Promise<number> {
+  const row = await db.get('SELECT COUNT(*) AS n FROM conversations WHERE flow_id IS NOT NULL');
+  return parseRow(z.object({ n: col.int }), row, 'conversation count').n;
 }

@@ -337,6 +337,19 @@ export async function ping(db: Db): Promise<void> {
   await db.get('SELECT 1 AS ok');
 }
 
+/**
+ * Bytes the tables of the current PostgreSQL schema take (for the benchmark); on SQLite the file
+ * itself is measured, and this answers 0.
+ */
+export async function tableBytes(db: Db): Promise<number> {
+  if (db.kind !== 'postgresql') return 0;
+  const row = await db.get<{ n: number | string }>(
+    `SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0)::bigint AS n FROM pg_class c
+       JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = current_schema() AND c.relkind = 'r'`,
+  );
+  return Number(row?.n ?? 0);
+}
+
 /** Opens the database named by a `DATABASE_URL` (`file:...` or `postgresql://...`). */
 export function openDatabase(url: string): Db {
   if (url.startsWith('file:')) return new SqliteDb(url.slice('file:'.length));

@@ -27,7 +27,6 @@ const PENDING: Record<string, string> = {
   'src/channels/telegram/telegram.staff.ts': 'delivery (issue 10): outbox lookups into src/db/outbox.repository.ts',
   'src/channels/whatsapp-cloud/': 'delivery (issue 10): delivery statuses into src/db/outbox.repository.ts',
   'src/app.ts': 'delivery (issue 10): the outbox depth into src/db/outbox.repository.ts',
-  'src/bench/': 'structure (issue 9): bench seeding into src/db',
 };
 
 function sourceFiles(dir: string): string[] {
