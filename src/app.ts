@@ -35,7 +35,7 @@ import { Metrics } from './metrics.js';
 import { type DispatcherOptions, OutboxDispatcher } from './outbox/dispatcher.js';
 import { createScheduler, type Scheduler, type SchedulerDeps } from './scheduler/scheduler.js';
 import { createServices } from './services.js';
-import { staffRouter } from './staff/console.routes.js';
+import { staffConsole } from './staff/console.js';
 import { createHandoffWatcher } from './staff/handoff.watcher.js';
 
 /** A running (or ready to run) service. */
@@ -137,8 +137,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   http.get('/', (_req, res) => res.redirect('/chat'));
   http.use(webChatRouter({ engine, people, translator, attachments, clock }));
   for (const c of channels) if (c.router) http.use(c.router);
-  // The staff console (without STAFF_TOKEN it answers 503 with how to enable it).
-  http.use(staffRouter({ staffToken: config.staffToken, db, profile, translator, engine, logger, clock }));
+  // The back office's decisions service is shared with the staff console: a decision from either
+  // takes the same path (issue 13).
+  const decisions = mountBackOffice(http, {
+    ...initiative,
+    read: () => read.client(),
+    decisionsSecret: config.decisionsSecret,
+    apiToken: config.apiToken,
+  });
+  // The staff console: named accounts (created with `npm run cli -- staff add`).
+  http.use(staffConsole({ db, profile, translator, engine, logger, clock, decisions, onCommitted: () => outbox.kick() }));
   http.get('/healthz', async (req, res) => {
     let database = 'up';
     try {
@@ -158,12 +166,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   http.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
-  mountBackOffice(http, {
-    ...initiative,
-    read: () => read.client(),
-    decisionsSecret: config.decisionsSecret,
-    apiToken: config.apiToken,
   });
   // One place for unexpected errors: a plain answer, details (no personal data) in the log.
   http.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {

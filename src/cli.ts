@@ -1,16 +1,19 @@
 /**
  * The command line: `npm run cli -- route "<text>"` prints, as one JSON line on stdout, how the bot
  * would route a first message with the association profile of `ORG_PROFILE` (default: the shipped
- * one). Errors and usage go to stderr; stdout carries only the JSON.
+ * one). Errors and usage go to stderr; stdout carries only the JSON. `npm run cli -- staff …`
+ * manages staff accounts (src/staff/staff.cli.ts).
  */
 import { ConfigError, loadConfig } from './config.js';
 import { routeIntent } from './domain/intent.js';
 import { loadProfile, type Profile, ProfileError } from './domain/profile.js';
 import { createFaqIndex, POLICY_ID_PREFIX } from './domain/search.js';
 import type { LocalText } from './domain/text.js';
+import { staffCommand } from './staff/staff.cli.js';
 
 const USAGE = `usage: npm run cli -- route "<text>"
   route <text>   print how a first message is routed: {"intent","confidence","faq"?}
+  staff …        staff accounts: add, list, reset, disable, link-telegram (npm run cli -- staff --help)
 environment: ORG_PROFILE = path of the association profile (default: src/profiles/social-support.json)
 `;
 
@@ -28,8 +31,23 @@ function routeCommand(profile: Profile, text: string): string {
   return JSON.stringify({ intent: r.intent, confidence: r.confidence, ...(faq ? { faq } : {}) });
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'staff') {
+    try {
+      const config = loadConfig(process.env);
+      const r = await staffCommand(rest, config, loadProfile(config.profilePath));
+      process.stdout.write(r.out);
+      process.stderr.write(r.err);
+      return r.code;
+    } catch (e) {
+      if (e instanceof ConfigError || e instanceof ProfileError) {
+        process.stderr.write(`${e.message}\n`);
+        return 1;
+      }
+      throw e;
+    }
+  }
   const text = rest.join(' ').trim();
   if (command !== 'route' || !text) {
     process.stderr.write(USAGE);
@@ -48,4 +66,4 @@ function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

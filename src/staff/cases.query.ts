@@ -6,6 +6,8 @@
 import { type Db, type SqlValue, toDate } from '../db/database.js';
 import type { Profile } from '../domain/profile.js';
 import { maskNationalId, maskPhone } from '../domain/validators.js';
+import { caseCategory } from './access.js';
+import type { StaffAccount } from './accounts.js';
 
 /** Statuses after which nothing is due any more. */
 export const DONE_STATUSES = new Set(['rejected', 'served', 'closed', 'resolved', 'approved']);
@@ -55,7 +57,7 @@ export async function listCases(
   db: Db,
   profile: Profile,
   kind: 'request' | 'complaint',
-  opts: { status?: string; page?: number; pageSize?: number } = {},
+  opts: { status?: string; page?: number; pageSize?: number; viewer?: StaffAccount } = {},
 ): Promise<CasePage> {
   const table = kind === 'request' ? 'requests' : 'complaints';
   const topic = kind === 'request' ? 'type_id' : 'category';
@@ -65,6 +67,11 @@ export async function listCases(
   if (opts.status) {
     where.push('status = ?');
     params.push(opts.status);
+  }
+  if (opts.viewer) {
+    const scope = scopeClause(profile, kind, opts.viewer);
+    where.push(scope.sql);
+    params.push(...scope.params);
   }
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const total = Number((await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} ${clause}`, params))?.n ?? 0);
@@ -119,4 +126,32 @@ export async function complaintCounts(db: Db): Promise<{ total: number; open: nu
     if (!DONE_STATUSES.has(r.status)) open += Number(r.n);
   }
   return { total, open };
+}
+
+/**
+ * The cases an account may see, as a WHERE condition (issue 13): a manager all, an officer those of
+ * their categories, a committee member those of their committees, anyone those assigned to them.
+ */
+function scopeClause(profile: Profile, kind: 'request' | 'complaint', a: StaffAccount): { sql: string; params: SqlValue[] } {
+  if (a.role === 'manager') return { sql: '1 = 1', params: [] };
+  const assigned = 'ref IN (SELECT case_ref FROM case_assignments WHERE account_id = ?)';
+  const any = (col: string, values: string[]) =>
+    values.length ? { sql: `${col} IN (${values.map(() => '?').join(', ')})`, params: values as SqlValue[] } : null;
+  let own: { sql: string; params: SqlValue[] } | null = null;
+  if (a.role === 'committee') own = any('committee', a.scope);
+  else if (a.role === 'officer') {
+    if (kind === 'request')
+      own = any(
+        'type_id',
+        profile.requestTypes.filter((t) => a.scope.includes(caseCategory(profile, 'request', t.id))).map((t) => t.id),
+      );
+    else {
+      const mine = profile.complaintCategories.filter((c) => a.scope.includes(caseCategory(profile, 'complaint', c.id)));
+      own = any(
+        'category',
+        mine.map((c) => c.id),
+      );
+    }
+  }
+  return own ? { sql: `(${own.sql} OR ${assigned})`, params: [...own.params, a.id] } : { sql: assigned, params: [a.id] };
 }

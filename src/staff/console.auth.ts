@@ -1,28 +1,31 @@
 /**
- * Sign-in of the staff console (R6: access control). Staff sign in with the shared `STAFF_TOKEN`
- * and their employee number; the console then keeps a signed session in an HttpOnly,
- * SameSite=Strict cookie. Secrets are compared in constant time (as digests, so their lengths do
- * not leak either). The signing key is derived from the token: changing the token signs everyone
- * out. Forms carry a token derived from the session, so a request forged from another site fails
- * even where SameSite is not honoured.
+ * Console sessions (issue 13, R6): stored in the database, so that they survive a restart, work
+ * across instances, and end for real at sign-out, when an account is disabled or reset. The cookie
+ * carries a random token; the database keeps only its SHA-256, so a leaked table opens nothing.
+ * Each session has its own form token (CSRF), compared in constant time. A session ends after
+ * {@link IDLE_MS} without use or {@link SESSION_MS} after sign-in, whichever comes first.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Db } from '../db/database.js';
+import { type StaffAccount, StaffAccountsRepository } from '../db/staff-accounts.repository.js';
 
 /** The name of the session cookie. */
 export const SESSION_COOKIE = 'staff_session';
 
+/** Longest a session lasts after sign-in. */
+export const SESSION_MS = 12 * 3_600_000;
+/** A session unused this long ends. */
+export const IDLE_MS = 60 * 60_000;
+
 /** A signed-in staff member. */
 export interface StaffSession {
-  /** The employee number typed at sign-in. */
-  employee: string;
-  /** Expiry, ms since epoch. */
-  exp: number;
-  /** The cookie value, from which the form token is derived. */
-  raw: string;
+  /** The session id (hash of the cookie token). */
+  id: string;
+  account: StaffAccount;
+  /** The form token of this session. */
+  csrfToken: string;
+  expiresAt: Date;
 }
-
-/** Employee numbers: short, Latin, safe to show and to store in the audit. */
-export const EMPLOYEE_NUMBER = /^[A-Za-z0-9._-]{2,32}$/;
 
 function digest(s: string): Buffer {
   return createHash('sha256').update(s, 'utf8').digest();
@@ -33,61 +36,63 @@ export function secretsEqual(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
-/** Issues and checks console sessions for one `STAFF_TOKEN`. */
-export class ConsoleAuth {
-  private readonly key: Buffer;
+/** Console sessions in the database. */
+export class SessionStore {
+  private readonly repo: StaffAccountsRepository;
 
   constructor(
-    private readonly token: string,
-    private readonly ttlMs = 12 * 3_600_000,
+    db: Db,
+    private readonly ttlMs = SESSION_MS,
+    private readonly idleMs = IDLE_MS,
   ) {
-    this.key = createHmac('sha256', token).update('staff-console-session-v1').digest();
+    this.repo = new StaffAccountsRepository(db);
   }
 
-  /** True when the token typed at sign-in is the configured one. */
-  checkToken(given: string): boolean {
-    return secretsEqual(given, this.token);
+  /** Starts a session; returns the cookie value. */
+  async create(accountId: string, now: Date): Promise<string> {
+    const token = randomBytes(32).toString('base64url');
+    await this.repo.deleteExpiredSessions(now);
+    await this.repo.insertSession({
+      id: digest(token).toString('hex'),
+      accountId,
+      csrfToken: randomBytes(24).toString('base64url'),
+      now,
+      expiresAt: new Date(now.getTime() + this.ttlMs),
+    });
+    return token;
   }
 
-  /** The cookie value of a new session. */
-  issue(employee: string, now: Date): string {
-    const body = Buffer.from(JSON.stringify({ e: employee, x: now.getTime() + this.ttlMs }), 'utf8').toString('base64url');
-    return `${body}.${this.sign(body)}`;
-  }
-
-  /** The session a cookie value carries, or null when it is forged, malformed or expired. */
-  verify(value: string | undefined, now: Date): StaffSession | null {
-    if (!value) return null;
-    const [body, sig, extra] = value.split('.');
-    if (!body || !sig || extra !== undefined) return null;
-    if (!secretsEqual(sig, this.sign(body))) return null;
-    try {
-      const parsed = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as { e?: unknown; x?: unknown };
-      if (typeof parsed.e !== 'string' || !EMPLOYEE_NUMBER.test(parsed.e) || typeof parsed.x !== 'number') return null;
-      if (parsed.x <= now.getTime()) return null;
-      return { employee: parsed.e, exp: parsed.x, raw: value };
-    } catch {
+  /** The session a cookie value opens, or null (unknown, expired, idle too long, account disabled). */
+  async resolve(cookie: string | undefined, now: Date): Promise<StaffSession | null> {
+    if (!cookie || !/^[A-Za-z0-9_-]{43}$/.test(cookie)) return null;
+    const id = digest(cookie).toString('hex');
+    const row = await this.repo.session(id);
+    if (!row) return null;
+    const t = now.getTime();
+    if (row.expiresAt.getTime() <= t || row.lastSeenAt.getTime() + this.idleMs <= t) {
+      await this.repo.deleteSession(id);
       return null;
     }
+    const account = await this.repo.byId(row.accountId);
+    if (!account || account.disabled) return null;
+    // Written at most once a minute: a page view should not always cost a write.
+    if (t - row.lastSeenAt.getTime() > 60_000) await this.repo.touchSession(id, now);
+    return { id, account, csrfToken: row.csrfToken, expiresAt: row.expiresAt };
   }
 
-  /** The form token of a session. */
-  formToken(session: StaffSession): string {
-    return this.sign(`form:${session.raw}`);
+  /** Ends a session. */
+  async end(session: StaffSession): Promise<void> {
+    await this.repo.deleteSession(session.id);
   }
 
   /** True when a submitted form token belongs to the session. */
   checkFormToken(session: StaffSession, given: unknown): boolean {
-    return typeof given === 'string' && secretsEqual(given, this.formToken(session));
+    return typeof given === 'string' && secretsEqual(given, session.csrfToken);
   }
 
-  /** Seconds a session lasts (the cookie's Max-Age). */
+  /** Seconds a session may last (the cookie's Max-Age). */
   get maxAgeSeconds(): number {
     return Math.floor(this.ttlMs / 1000);
-  }
-
-  private sign(s: string): string {
-    return createHmac('sha256', this.key).update(s).digest('base64url');
   }
 }
 
@@ -107,44 +112,4 @@ export function parseCookies(header: string | undefined): Record<string, string>
     }
   }
   return out;
-}
-
-/**
- * Counts failed sign-ins per client; after `max` failures within `windowMs` the client is refused
- * until the window has passed (slows down guessing the token). In-process: one per instance.
- */
-export class FailureLimiter {
-  private readonly failures = new Map<string, number[]>();
-
-  constructor(
-    private readonly max = 10,
-    private readonly windowMs = 15 * 60_000,
-  ) {}
-
-  /** True when the client may try again. */
-  allowed(key: string, now: Date): boolean {
-    return this.recent(key, now).length < this.max;
-  }
-
-  /** Records a failure. */
-  fail(key: string, now: Date): void {
-    const list = this.recent(key, now);
-    list.push(now.getTime());
-    this.failures.set(key, list);
-    if (this.failures.size > 10_000)
-      for (const [k] of this.failures) if (this.recent(k, now).length === 0) this.failures.delete(k);
-  }
-
-  /** Forgets a client's failures (after a successful sign-in). */
-  reset(key: string): void {
-    this.failures.delete(key);
-  }
-
-  private recent(key: string, now: Date): number[] {
-    const since = now.getTime() - this.windowMs;
-    const list = (this.failures.get(key) ?? []).filter((t) => t > since);
-    if (list.length) this.failures.set(key, list);
-    else this.failures.delete(key);
-    return list;
-  }
 }

@@ -1,10 +1,10 @@
 /**
- * The staff console at /staff (R3c, R6, R7, R8): sign-in with `STAFF_TOKEN`, the handoffs waiting
- * for staff (claim, reply, hand back; the conversation's recent messages for the staff member
- * holding it), the requests and complaints with their status and due date, and the satisfaction
- * figures with a chart. Arabic and right-to-left by default, English on request (`?lang=en`).
- * Every action writes `staff_audit`; national IDs and phones are shown masked. Without
- * `STAFF_TOKEN` every /staff page answers 503 with how to enable it.
+ * The staff console at /staff (issue 13; R3c, R6, R7, R8): named accounts with roles, sessions in
+ * the database, a form token on every form, sign-in throttled and locked; the handoffs waiting for
+ * staff (claim, reply, hand back, a manager's take-over); the requests and complaints a staff
+ * member may see, each with its whole case page (src/staff/case.routes.ts); the reports.
+ * Arabic and right-to-left by default, English on request (`?lang=en`). Every sign-in and every
+ * view of a case or a document writes `staff_audit`.
  */
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
@@ -13,61 +13,99 @@ import type { Profile } from '../domain/profile.js';
 import type { Lang } from '../domain/text.js';
 import type { Engine } from '../engine/engine.js';
 import type { Translator } from '../i18n.js';
+import type { DecisionService } from '../notify/decisions.js';
+import { isAdmin, isManager, seesCases } from './access.js';
+import { AccountService, MIN_PASSWORD } from './accounts.js';
 import { CASE_STATUSES, complaintCounts, listCases } from './cases.query.js';
-import { ConsoleAuth, EMPLOYEE_NUMBER, FailureLimiter, parseCookies, SESSION_COOKIE, type StaffSession } from './console.auth.js';
+import { parseCookies, SESSION_COOKIE, SessionStore, type StaffSession } from './console.auth.js';
 import {
+  accountsPage,
   CSS_HASH,
   casesPage,
-  disabledPage,
   errorPage,
+  forbiddenPage,
   handoffsPage,
   satisfactionPage,
+  setupPage,
   signinPage,
   type ViewContext,
 } from './console.views.js';
 import { type ConversationItem, type HandoffRefusal, HandoffService } from './handoff.service.js';
 import { satisfactionFigures } from './satisfaction.js';
-import { audit } from './staff-audit.js';
+import { audit, type StaffAction } from './staff-audit.js';
 
 /** What the console needs from the service. */
 export interface StaffRouterDeps {
-  /** `STAFF_TOKEN`; without it the console is disabled (503). */
-  staffToken?: string;
   db: Db;
   profile: Profile;
   translator: Translator;
   engine: Pick<Engine, 'staffReply' | 'handBack'>;
+  /** The decisions service of the webhook: a decision from the console takes the same path. */
+  decisions?: DecisionService;
   logger: Logger;
   clock?: () => Date;
-  /** How long a sign-in lasts (default 12 hours). */
+  /** How long a sign-in lasts at most (default 12 hours). */
   sessionTtlMs?: number;
+  /** How long an unused session lasts (default 1 hour). */
+  sessionIdleMs?: number;
+  /** Called after a commit that queued outbound messages (wakes the dispatcher). */
+  onCommitted?: () => void;
 }
 
 const LANG_COOKIE = 'staff_lang';
 
-/** The staff id of a console user in handoffs and the audit. */
-export function consoleStaffId(employee: string): string {
-  return `web:${employee}`;
+/** The staff id of a console account in handoffs, status history and the audit. */
+export function consoleStaffId(login: string): string {
+  return `staff:${login}`;
 }
 
-const FLASH_OK = { claimed: 'flash.claimed', replied: 'flash.replied', handedBack: 'flash.handedBack' } as const;
-const FLASH_ERROR: Record<HandoffRefusal | 'csrf', string> = {
+const FLASH_OK = {
+  claimed: 'flash.claimed',
+  replied: 'flash.replied',
+  handedBack: 'flash.handedBack',
+  takenOver: 'flash.takenOver',
+} as const;
+const FLASH_ERROR: Record<HandoffRefusal | 'csrf' | 'forbidden', string> = {
   'HANDOFF.NOT_FOUND': 'flash.notFound',
   'HANDOFF.CLOSED': 'flash.closed',
   'HANDOFF.TAKEN': 'flash.taken',
   'HANDOFF.EMPTY_REPLY': 'flash.emptyReply',
   csrf: 'flash.csrf',
+  forbidden: 'flash.forbidden',
 };
 
+/** What the case pages and reports share with the console's core (src/staff/case.routes.ts). */
+export interface ConsoleKit {
+  deps: StaffRouterDeps;
+  clock: () => Date;
+  form: express.RequestHandler;
+  sessions: SessionStore;
+  /** The session of a page behind sign-in, or null after answering (redirect or 401). */
+  requireSession(req: Request, res: Response): Promise<StaffSession | null>;
+  view(req: Request, res: Response, session: StaffSession | null): ViewContext;
+  page(res: Response, body: string, status?: number): void;
+  /** Answers 403 with a plain page. */
+  forbidden(req: Request, res: Response, session: StaffSession): void;
+  /** True when the form token of a POST belongs to the session; answers 403 otherwise. */
+  checkForm(req: Request, res: Response, session: StaffSession): boolean;
+  audit(
+    session: StaffSession,
+    action: StaffAction,
+    subjectType: string,
+    subjectId: string,
+    details?: Record<string, string | number | boolean>,
+  ): Promise<void>;
+}
+
 /** The console's routes (mount at the root: `http.use(staffRouter(...))`). */
-export function staffRouter(deps: StaffRouterDeps): Router {
+export function staffRouter(deps: StaffRouterDeps, extend: ((router: Router, kit: ConsoleKit) => void)[] = []): Router {
   const router = express.Router();
-  const { staffToken, translator, profile, db, logger } = deps;
+  const { translator, profile, db, logger } = deps;
   const clock = deps.clock ?? (() => new Date());
 
   router.use('/staff', (_req, res, next) => {
     res.set({
-      'Content-Security-Policy': `default-src 'none'; style-src '${CSS_HASH}'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+      'Content-Security-Policy': `default-src 'none'; style-src '${CSS_HASH}'; img-src 'self' data:; script-src 'self'; connect-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
       'X-Frame-Options': 'DENY',
@@ -76,19 +114,14 @@ export function staffRouter(deps: StaffRouterDeps): Router {
     next();
   });
 
-  if (!staffToken) {
-    router.use('/staff', (_req, res) => {
-      res.status(503).type('html').send(disabledPage(translator));
-    });
-    return router;
-  }
-
-  const auth = new ConsoleAuth(staffToken, deps.sessionTtlMs);
-  const limiter = new FailureLimiter();
+  const accounts = new AccountService(db);
+  const sessions = new SessionStore(db, deps.sessionTtlMs, deps.sessionIdleMs);
   const service = new HandoffService({ db, engine: deps.engine, clock });
   const form = express.urlencoded({ extended: false, limit: '32kb' });
 
+  // Secure when the request came over TLS (directly, or through a proxy the app trusts).
   const secure = (req: Request) => (req.secure ? '; Secure' : '');
+  const address = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
   /** The language of the page: `?lang=` (remembered in a cookie), else the cookie, else Arabic. */
   function langOf(req: Request, res: Response): Lang {
@@ -100,8 +133,8 @@ export function staffRouter(deps: StaffRouterDeps): Router {
     return parseCookies(req.headers.cookie)[LANG_COOKIE] === 'en' ? 'en' : 'ar';
   }
 
-  function sessionOf(req: Request): StaffSession | null {
-    return auth.verify(parseCookies(req.headers.cookie)[SESSION_COOKIE], clock());
+  function sessionOf(req: Request): Promise<StaffSession | null> {
+    return sessions.resolve(parseCookies(req.headers.cookie)[SESSION_COOKIE], clock());
   }
 
   function view(req: Request, res: Response, session: StaffSession | null): ViewContext {
@@ -109,8 +142,8 @@ export function staffRouter(deps: StaffRouterDeps): Router {
       lang: langOf(req, res),
       translator,
       profile,
-      employee: session?.employee ?? null,
-      formToken: session ? auth.formToken(session) : null,
+      staff: session ? session.account : null,
+      formToken: session ? session.csrfToken : null,
       path: req.path,
       now: clock(),
     };
@@ -121,93 +154,171 @@ export function staffRouter(deps: StaffRouterDeps): Router {
   }
 
   /** Pages behind sign-in: GET goes to the sign-in page, anything else is refused. */
-  function requireSession(req: Request, res: Response): StaffSession | null {
-    const session = sessionOf(req);
+  async function requireSession(req: Request, res: Response): Promise<StaffSession | null> {
+    const session = await sessionOf(req);
     if (session) return session;
     if (req.method === 'GET') res.redirect(303, '/staff/signin');
     else {
       const ctx = view(req, res, null);
-      page(res, signinPage(ctx, translator.t('console:signin.expired', ctx.lang)), 401);
+      page(res, signinPage(ctx, { error: translator.t('console:signin.expired', ctx.lang) }), 401);
     }
     return null;
   }
 
-  router.get('/staff', (req, res) => {
-    res.redirect(303, sessionOf(req) ? '/staff/handoffs' : '/staff/signin');
+  function forbidden(req: Request, res: Response, session: StaffSession): void {
+    page(res, forbiddenPage(view(req, res, session)), 403);
+  }
+
+  function checkForm(req: Request, res: Response, session: StaffSession): boolean {
+    if (sessions.checkFormToken(session, (req.body as Record<string, unknown> | undefined)?._token)) return true;
+    const ctx = view(req, res, session);
+    page(res, errorPage(ctx, translator.t('console:flash.csrf', ctx.lang)), 403);
+    return false;
+  }
+
+  const kit: ConsoleKit = {
+    deps,
+    clock,
+    form,
+    sessions,
+    requireSession,
+    view,
+    page,
+    forbidden,
+    checkForm,
+    audit: (session, action, subjectType, subjectId, details) =>
+      audit(db, {
+        staffId: consoleStaffId(session.account.login),
+        action,
+        subjectType,
+        subjectId,
+        ...(details ? { details } : {}),
+        at: clock(),
+      }),
+  };
+
+  /** Where a staff member lands after signing in: what their role works on. */
+  const home = (s: StaffSession) =>
+    isAdmin(s.account) ? '/staff/accounts' : s.account.role === 'committee' ? '/staff/requests' : '/staff/handoffs';
+
+  router.get('/staff', async (req, res) => {
+    const session = await sessionOf(req);
+    res.redirect(303, session ? home(session) : '/staff/signin');
   });
 
-  router.get('/staff/signin', (req, res) => {
-    const session = sessionOf(req);
+  router.get('/staff/signin', async (req, res) => {
+    const session = await sessionOf(req);
     if (session) {
-      res.redirect(303, '/staff/handoffs');
+      res.redirect(303, home(session));
       return;
     }
-    page(res, signinPage(view(req, res, null)));
+    const noAccounts = (await accounts.repo.count()) === 0;
+    page(res, signinPage(view(req, res, null), { noAccounts }));
   });
 
   router.post('/staff/signin', form, async (req, res) => {
     const now = clock();
     const ctx = view(req, res, null);
-    const client = req.ip ?? 'unknown';
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const employee = typeof body.employee === 'string' ? body.employee.trim() : '';
-    const token = typeof body.token === 'string' ? body.token : '';
-    if (!limiter.allowed(client, now)) {
-      page(res, signinPage(ctx, translator.t('console:signin.tooMany', ctx.lang), employee), 429);
-      return;
-    }
-    if (!EMPLOYEE_NUMBER.test(employee)) {
-      page(res, signinPage(ctx, translator.t('console:signin.badStaffId', ctx.lang)), 400);
-      return;
-    }
-    if (!auth.checkToken(token)) {
-      limiter.fail(client, now);
+    const login = typeof body.login === 'string' ? body.login.trim().toLowerCase().slice(0, 64) : '';
+    const password = typeof body.password === 'string' ? body.password.slice(0, 1024) : '';
+    const r = await accounts.signIn(login, password, address(req), now);
+    if (!r.ok) {
       await audit(db, {
-        staffId: consoleStaffId(employee),
-        action: 'console.signin_failed',
+        staffId: consoleStaffId(login || '-'),
+        action: r.checked ? 'console.signin_failed' : 'console.signin_locked',
         subjectType: 'console',
         subjectId: 'signin',
+        details: { reason: r.reason },
         at: now,
       });
-      logger.warn({ event: 'staff_signin_failed' }, 'staff console sign-in refused');
-      page(res, signinPage(ctx, translator.t('console:signin.wrong', ctx.lang), employee), 401);
+      logger.warn({ event: 'staff_signin_refused', reason: r.reason }, 'staff console sign-in refused');
+      const key = r.reason === 'wrong' || r.reason === 'disabled' ? 'console:signin.wrong' : 'console:signin.tooMany';
+      page(
+        res,
+        signinPage(ctx, { error: translator.t(key, ctx.lang), login }),
+        r.reason === 'wrong' || r.reason === 'disabled' ? 401 : 429,
+      );
       return;
     }
-    limiter.reset(client);
     await audit(db, {
-      staffId: consoleStaffId(employee),
+      staffId: consoleStaffId(r.account.login),
       action: 'console.signin',
       subjectType: 'console',
       subjectId: 'signin',
       at: now,
     });
+    const cookie = await sessions.create(r.account.id, now);
     res.append(
       'Set-Cookie',
-      `${SESSION_COOKIE}=${auth.issue(employee, now)}; Path=/staff; HttpOnly; SameSite=Strict; Max-Age=${auth.maxAgeSeconds}${secure(req)}`,
+      `${SESSION_COOKIE}=${cookie}; Path=/staff; HttpOnly; SameSite=Strict; Max-Age=${sessions.maxAgeSeconds}${secure(req)}`,
     );
-    res.redirect(303, '/staff/handoffs');
+    res.redirect(
+      303,
+      isAdmin(r.account) ? '/staff/accounts' : r.account.role === 'committee' ? '/staff/requests' : '/staff/handoffs',
+    );
+  });
+
+  // The one-time sign-in link printed by `npm run cli -- staff add`: choose a password.
+  router.get('/staff/setup', async (req, res) => {
+    const token = typeof req.query.token === 'string' ? req.query.token : '';
+    const account = await accounts.setupAccount(token, clock());
+    const ctx = view(req, res, null);
+    if (!account) {
+      page(res, signinPage(ctx, { error: translator.t('console:setup.invalid', ctx.lang) }), 410);
+      return;
+    }
+    page(res, setupPage(ctx, { token, login: account.login, name: account.name }));
+  });
+
+  router.post('/staff/setup', form, async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const token = typeof body.token === 'string' ? body.token : '';
+    const password = typeof body.password === 'string' ? body.password : '';
+    const confirm = typeof body.confirm === 'string' ? body.confirm : '';
+    const now = clock();
+    const ctx = view(req, res, null);
+    const account = await accounts.setupAccount(token, now);
+    if (!account) {
+      page(res, signinPage(ctx, { error: translator.t('console:setup.invalid', ctx.lang) }), 410);
+      return;
+    }
+    if (password.length < MIN_PASSWORD || password.length > 1024 || password !== confirm) {
+      const key = password !== confirm ? 'console:setup.mismatch' : 'console:setup.tooShort';
+      page(res, setupPage(ctx, { token, login: account.login, name: account.name, error: translator.t(key, ctx.lang) }), 400);
+      return;
+    }
+    const done = await accounts.completeSetup(token, password, now);
+    if (!done) {
+      page(res, signinPage(ctx, { error: translator.t('console:setup.invalid', ctx.lang) }), 410);
+      return;
+    }
+    await audit(db, {
+      staffId: consoleStaffId(done.login),
+      action: 'console.setup',
+      subjectType: 'account',
+      subjectId: done.id,
+      at: now,
+    });
+    page(res, signinPage(ctx, { notice: translator.t('console:setup.done', ctx.lang), login: done.login }));
   });
 
   router.post('/staff/signout', form, async (req, res) => {
-    const session = requireSession(req, res);
+    const session = await requireSession(req, res);
     if (!session) return;
-    if (auth.checkFormToken(session, (req.body as Record<string, unknown> | undefined)?._token))
-      await audit(db, {
-        staffId: consoleStaffId(session.employee),
-        action: 'console.signout',
-        subjectType: 'console',
-        subjectId: 'signout',
-        at: clock(),
-      });
+    if (!checkForm(req, res, session)) return;
+    await kit.audit(session, 'console.signout', 'console', 'signout');
+    await sessions.end(session);
     res.append('Set-Cookie', `${SESSION_COOKIE}=; Path=/staff; HttpOnly; SameSite=Strict; Max-Age=0${secure(req)}`);
     res.redirect(303, '/staff/signin');
   });
 
   router.get('/staff/handoffs', async (req, res) => {
-    const session = requireSession(req, res);
+    const session = await requireSession(req, res);
     if (!session) return;
+    if (!seesCases(session.account)) return forbidden(req, res, session);
     const ctx = view(req, res, session);
-    const staffId = consoleStaffId(session.employee);
+    const staffId = consoleStaffId(session.account.login);
     const [active, closed] = await Promise.all([service.listActive(), service.listClosed(10)]);
     const messages = new Map<string, ConversationItem[]>();
     for (const h of active)
@@ -227,23 +338,32 @@ export function staffRouter(deps: StaffRouterDeps): Router {
     page(res, handoffsPage(ctx, { active, closed, messages, ...(flash ? { flash } : {}) }));
   });
 
-  /** The three handoff actions: checked form token, the service, then back to the list with a notice. */
+  /** The handoff actions: checked form token, the service, then back to the list with a notice. */
   router.post('/staff/handoffs/:id/:action', form, async (req, res) => {
-    const session = requireSession(req, res);
+    const session = await requireSession(req, res);
     if (!session) return;
+    if (!seesCases(session.account)) return forbidden(req, res, session);
     const id = String(req.params.id ?? '');
     const action = String(req.params.action ?? '');
     const body = (req.body ?? {}) as Record<string, unknown>;
     const back = (flash: string, caseId: string, anchor?: string) =>
       res.redirect(303, `/staff/handoffs?flash=${encodeURIComponent(flash)}&case=${caseId}${anchor ? `#h-${anchor}` : ''}`);
-    if (!auth.checkFormToken(session, body._token)) {
-      back('csrf', id.slice(0, 8));
-      return;
-    }
-    const staffId = consoleStaffId(session.employee);
+    if (!checkForm(req, res, session)) return;
+    const staffId = consoleStaffId(session.account.login);
     if (action === 'claim') {
       const r = await service.claim(id, staffId);
       if (r.ok) back('claimed', r.handoff.caseId, r.handoff.id);
+      else back(r.code, r.handoff?.caseId ?? '');
+      return;
+    }
+    if (action === 'takeover') {
+      // A manager takes over a conversation another staff member holds (issue 13).
+      if (!isManager(session.account)) {
+        back('forbidden', id.slice(0, 8));
+        return;
+      }
+      const r = await service.takeOver(id, staffId);
+      if (r.ok) back('takenOver', r.handoff.caseId, r.handoff.id);
       else back(r.code, r.handoff?.caseId ?? '');
       return;
     }
@@ -264,8 +384,9 @@ export function staffRouter(deps: StaffRouterDeps): Router {
 
   for (const kind of ['request', 'complaint'] as const)
     router.get(kind === 'request' ? '/staff/requests' : '/staff/complaints', async (req, res) => {
-      const session = requireSession(req, res);
+      const session = await requireSession(req, res);
       if (!session) return;
+      if (!seesCases(session.account)) return forbidden(req, res, session);
       const ctx = view(req, res, session);
       const allowed: readonly string[] = CASE_STATUSES[kind];
       const status = typeof req.query.status === 'string' && allowed.includes(req.query.status) ? req.query.status : '';
@@ -273,23 +394,34 @@ export function staffRouter(deps: StaffRouterDeps): Router {
       const data = await listCases(db, profile, kind, {
         ...(status ? { status } : {}),
         page: Number.isFinite(pageNo) ? pageNo : 1,
+        viewer: session.account,
       });
       page(res, casesPage(ctx, kind, data, status));
     });
 
   router.get('/staff/satisfaction', async (req, res) => {
-    const session = requireSession(req, res);
+    const session = await requireSession(req, res);
     if (!session) return;
+    if (!isManager(session.account)) return forbidden(req, res, session);
     const ctx = view(req, res, session);
     const [figures, complaints] = await Promise.all([satisfactionFigures(db), complaintCounts(db)]);
     page(res, satisfactionPage(ctx, figures, complaints));
   });
 
+  router.get('/staff/accounts', async (req, res) => {
+    const session = await requireSession(req, res);
+    if (!session) return;
+    if (!isAdmin(session.account)) return forbidden(req, res, session);
+    page(res, accountsPage(view(req, res, session), await accounts.repo.list()));
+  });
+
+  for (const add of extend) add(router, kit);
+
   // One place for unexpected errors of the console: a plain page, the error's class in the log.
   router.use('/staff', (err: unknown, req: Request, res: Response, _next: express.NextFunction) => {
     logger.error({ err: err instanceof Error ? err.name : 'unknown' }, 'staff console request failed');
     const status = (err as { status?: number }).status;
-    page(res, errorPage(view(req, res, sessionOf(req))), status && status >= 400 && status < 500 ? status : 500);
+    page(res, errorPage(view(req, res, null)), status && status >= 400 && status < 500 ? status : 500);
   });
 
   return router;

@@ -9,6 +9,7 @@ import type { Profile } from '../domain/profile.js';
 import type { Lang } from '../domain/text.js';
 import { summaryLine } from '../engine/alert-text.js';
 import type { Translator } from '../i18n.js';
+import type { StaffAccount } from './accounts.js';
 import { CASE_STATUSES, type CasePage, DONE_STATUSES } from './cases.query.js';
 import type { ConversationItem, HandoffView } from './handoff.service.js';
 import { MAX_REPLY_CHARS } from './handoff.service.js';
@@ -100,8 +101,8 @@ export interface ViewContext {
   lang: Lang;
   translator: Translator;
   profile: Profile;
-  /** The signed-in staff member's employee number, when signed in. */
-  employee: string | null;
+  /** The signed-in staff member's account, when signed in. */
+  staff: StaffAccount | null;
   /** The form token of the session, when signed in. */
   formToken: string | null;
   /** The page's path (for the language switch and the current link). */
@@ -148,9 +149,10 @@ export function layout(ctx: ViewContext, title: string, body: Raw): string {
   const other = ctx.lang === 'ar' ? 'en' : 'ar';
   const link = (path: string, key: string) =>
     html`<a href="${path}"${ctx.path === path ? new Raw(' aria-current="page"') : ''}>${tr(ctx, key)}</a>`;
-  const nav = ctx.employee
-    ? html`<nav>${link('/staff/handoffs', 'nav.handoffs')}${link('/staff/requests', 'nav.requests')}${link('/staff/complaints', 'nav.complaints')}${link('/staff/satisfaction', 'nav.satisfaction')}</nav>
-<span class="who">${tr(ctx, 'nav.signedInAs', { staff: ctx.employee })}</span>
+  const staff = ctx.staff;
+  const nav = staff
+    ? html`<nav>${staff.role !== 'admin' ? [link('/staff/handoffs', 'nav.handoffs'), link('/staff/requests', 'nav.requests'), link('/staff/complaints', 'nav.complaints')] : ''}${staff.role === 'manager' ? [link('/staff/reports', 'nav.reports'), link('/staff/satisfaction', 'nav.satisfaction')] : ''}${staff.role === 'admin' ? link('/staff/accounts', 'nav.accounts') : ''}</nav>
+<span class="who">${tr(ctx, 'nav.signedInAs', { staff: staff.name, role: tr(ctx, `roles.${staff.role}`) })}</span>
 <form method="post" action="/staff/signout">${hiddenToken(ctx)}<button class="secondary" type="submit">${tr(ctx, 'nav.signout')}</button></form>`
     : html`<nav></nav>`;
   return `<!doctype html>${html`<html lang="${ctx.lang}" dir="${dir}">
@@ -161,35 +163,75 @@ export function layout(ctx: ViewContext, title: string, body: Raw): string {
 <main>${body}</main></body></html>`}`;
 }
 
-/** The sign-in page, with an error message when the last attempt failed. */
-export function signinPage(ctx: ViewContext, error?: string, employee = ''): string {
+/** What the sign-in page shows besides the form. */
+export interface SigninOptions {
+  error?: string;
+  notice?: string;
+  login?: string;
+  /** No account exists yet: say how to create the first one. */
+  noAccounts?: boolean;
+}
+
+/** The sign-in page (login and password), with an error or a notice. */
+export function signinPage(ctx: ViewContext, o: SigninOptions = {}): string {
   const body = html`<section class="card signin"><h2>${tr(ctx, 'signin.title')}</h2>
-${error ? html`<p class="flash error" role="alert">${error}</p>` : ''}
+${o.error ? html`<p class="flash error" role="alert">${o.error}</p>` : ''}
+${o.notice ? html`<p class="flash" role="status">${o.notice}</p>` : ''}
+${o.noAccounts ? html`<p class="hint" id="no-accounts">${tr(ctx, 'signin.noAccounts')}</p><pre dir="ltr">npm run cli -- staff add --name "…" --role admin</pre>` : ''}
 <form method="post" action="/staff/signin">
-<label for="employee">${tr(ctx, 'signin.staffId')}</label>
-<input type="text" id="employee" name="employee" value="${employee}" required autocomplete="username" pattern="[A-Za-z0-9._\\-]{2,32}" dir="ltr">
-<p class="hint">${tr(ctx, 'signin.staffIdHint')}</p>
-<label for="token">${tr(ctx, 'signin.token')}</label>
-<input type="password" id="token" name="token" required autocomplete="current-password" dir="ltr">
+<label for="login">${tr(ctx, 'signin.login')}</label>
+<input type="text" id="login" name="login" value="${o.login ?? ''}" required autocomplete="username" autocapitalize="none" dir="ltr">
+<label for="password">${tr(ctx, 'signin.password')}</label>
+<input type="password" id="password" name="password" required autocomplete="current-password" dir="ltr">
 <div class="actions"><button type="submit">${tr(ctx, 'signin.submit')}</button></div>
 </form></section>`;
   return layout(ctx, tr(ctx, 'signin.title'), body);
 }
 
-/** The page shown when the console is not configured (both languages: nobody chose one yet). */
-export function disabledPage(translator: Translator): string {
-  const t = (lang: Lang, k: string) => translator.t(`console:${k}`, lang);
-  return `<!doctype html>${html`<html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>${t('ar', 'disabled.title')}</title></head>
-<body><h1>${t('ar', 'disabled.title')}</h1><p>${t('ar', 'disabled.body')}</p>
-<div lang="en" dir="ltr"><h2>${t('en', 'disabled.title')}</h2><p>${t('en', 'disabled.body')}</p></div></body></html>`}`;
+/** The page of a one-time sign-in link: choose a password. */
+export function setupPage(ctx: ViewContext, o: { token: string; login: string; name: string; error?: string }): string {
+  const body = html`<section class="card signin"><h2>${tr(ctx, 'setup.title')}</h2>
+<p>${tr(ctx, 'setup.intro', { name: o.name })}</p>
+<dl><dt>${tr(ctx, 'signin.login')}</dt><dd class="ltr" id="setup-login">${o.login}</dd></dl>
+${o.error ? html`<p class="flash error" role="alert">${o.error}</p>` : ''}
+<form method="post" action="/staff/setup"><input type="hidden" name="token" value="${o.token}">
+<input type="text" name="username" value="${o.login}" autocomplete="username" hidden>
+<label for="password">${tr(ctx, 'setup.password')}</label>
+<input type="password" id="password" name="password" required minlength="10" autocomplete="new-password" dir="ltr">
+<p class="hint">${tr(ctx, 'setup.hint')}</p>
+<label for="confirm">${tr(ctx, 'setup.confirm')}</label>
+<input type="password" id="confirm" name="confirm" required minlength="10" autocomplete="new-password" dir="ltr">
+<div class="actions"><button type="submit">${tr(ctx, 'setup.submit')}</button></div>
+</form></section>`;
+  return layout(ctx, tr(ctx, 'setup.title'), body);
 }
 
-/** A plain error page. */
-export function errorPage(ctx: ViewContext): string {
+/** The page of a refused access (403). */
+export function forbiddenPage(ctx: ViewContext): string {
+  return layout(
+    ctx,
+    tr(ctx, 'forbidden.title'),
+    html`<section class="card" id="forbidden"><h2>${tr(ctx, 'forbidden.title')}</h2><p>${tr(ctx, 'forbidden.body')}</p></section>`,
+  );
+}
+
+/** The accounts (admin): who, role, scope, Telegram link; changes are made with the CLI. */
+export function accountsPage(ctx: ViewContext, accounts: StaffAccount[]): string {
+  const body = html`<h2>${tr(ctx, 'accounts.title')}</h2><p class="hint">${tr(ctx, 'accounts.hint')}</p>
+<table class="accounts"><thead><tr><th>${tr(ctx, 'accounts.name')}</th><th>${tr(ctx, 'signin.login')}</th><th>${tr(ctx, 'accounts.role')}</th><th>${tr(ctx, 'accounts.scope')}</th><th>${tr(ctx, 'accounts.telegram')}</th><th>${tr(ctx, 'accounts.state')}</th></tr></thead><tbody>
+${accounts.map(
+  (a) =>
+    html`<tr data-login="${a.login}"><td>${a.name}</td><td class="ltr">${a.login}</td><td>${tr(ctx, `roles.${a.role}`)}</td><td class="ltr">${a.scope.join(', ') || '—'}</td><td>${a.telegramUserId ? tr(ctx, 'accounts.linked') : '—'}</td><td>${a.disabled ? tr(ctx, 'accounts.disabled') : a.hasPassword ? tr(ctx, 'accounts.active') : tr(ctx, 'accounts.pending')}</td></tr>`,
+)}</tbody></table>`;
+  return layout(ctx, tr(ctx, 'accounts.title'), body);
+}
+
+/** A plain error page, with a message or the general one. */
+export function errorPage(ctx: ViewContext, message?: string): string {
   return layout(
     ctx,
     tr(ctx, 'error.title'),
-    html`<section class="card"><h2>${tr(ctx, 'error.title')}</h2><p>${tr(ctx, 'error.body')}</p></section>`,
+    html`<section class="card"><h2>${tr(ctx, 'error.title')}</h2><p class="flash error" role="alert">${message ?? tr(ctx, 'error.body')}</p></section>`,
   );
 }
 
@@ -216,7 +258,7 @@ export interface HandoffsData {
 }
 
 function handoffCard(ctx: ViewContext, h: HandoffView, messages: ConversationItem[] | undefined): Raw {
-  const mine = h.status === 'claimed' && h.claimedBy === `web:${ctx.employee}`;
+  const mine = h.status === 'claimed' && h.claimedBy === `staff:${ctx.staff?.login}`;
   const action = (what: string) => `/staff/handoffs/${h.id}/${what}`;
   const claimedBy = h.claimedBy ? (mine ? tr(ctx, 'handoffs.you') : h.claimedBy) : null;
   const log = messages
@@ -242,7 +284,9 @@ ${
 <textarea id="reply-${h.id}" name="text" rows="3" required maxlength="${MAX_REPLY_CHARS}" placeholder="${tr(ctx, 'handoffs.replyPlaceholder')}"></textarea>
 <div class="actions"><button type="submit">${tr(ctx, 'handoffs.reply')}</button></div></form>
 <form method="post" action="${action('handback')}">${hiddenToken(ctx)}<button class="secondary" type="submit">${tr(ctx, 'handoffs.handBack')}</button></form></div>`
-        : '';
+        : ctx.staff?.role === 'manager'
+          ? html`<div class="actions"><form method="post" action="${action('takeover')}">${hiddenToken(ctx)}<button type="submit" name="takeover">${tr(ctx, 'handoffs.takeOver')}</button></form></div>`
+          : '';
   return html`<article class="card handoff" id="h-${h.id}" data-case="${h.caseId}" data-status="${h.status}">
 <h3>${tr(ctx, 'handoffs.case')} <span class="ltr">${h.caseId}</span> <span class="badge ${h.status}">${tr(ctx, `handoffs.status.${h.status}`)}</span></h3>
 <dl>
@@ -283,7 +327,7 @@ export function casesPage(ctx: ViewContext, kind: 'request' | 'complaint', data:
   const pageLink = (page: number) => `${path}?page=${page}${status ? `&status=${encodeURIComponent(status)}` : ''}`;
   const rows = data.rows.map((r) => {
     const overdue = !DONE_STATUSES.has(r.status) && r.dueAt.getTime() < ctx.now.getTime();
-    return html`<tr data-ref="${r.ref}"><td class="ltr">${r.ref}</td><td>${topicName(r.topic)}</td>
+    return html`<tr data-ref="${r.ref}"><td class="ltr"><a href="/staff/cases/${r.ref}">${r.ref}</a></td><td>${topicName(r.topic)}</td>
 ${kind === 'request' ? html`<td class="applicant"><span class="ltr">${r.nationalId ?? '—'}</span><br><span class="ltr">${r.mobile ?? ''}</span></td>` : ''}
 <td>${channelName(ctx, r.channel)}</td><td>${statusName(r.status)}</td><td>${committeeName(r.committee)}</td>
 <td>${dateOnly(r.createdAt, ctx)}</td><td>${dateOnly(r.dueAt, ctx)}${overdue ? html` <span class="badge overdue">${tr(ctx, 'cases.overdue')}</span>` : ''}</td></tr>`;

@@ -183,6 +183,33 @@ export class HandoffService {
   }
 
   /**
+   * A manager takes over a conversation that another staff member holds (or nobody yet): the
+   * handoff is theirs from now on, with an audit row naming the one it was taken from.
+   */
+  async takeOver(ref: string, staffId: string): Promise<HandoffResult> {
+    const found = await this.find(ref);
+    if (!found) return { ok: false, code: 'HANDOFF.NOT_FOUND' };
+    if (found.status === 'closed') return { ok: false, code: 'HANDOFF.CLOSED', handoff: found };
+    const at = this.clock();
+    await this.o.db.batch([
+      {
+        sql: "UPDATE handoffs SET status = 'claimed', claimed_by = ?, claimed_at = ? WHERE id = ? AND status IN ('open', 'claimed')",
+        params: [staffId, at, found.id],
+      },
+      auditStatement({
+        staffId,
+        action: 'handoff.takeover',
+        subjectType: 'handoff',
+        subjectId: found.id,
+        details: { from: found.claimedBy ?? '' },
+        at,
+      }),
+    ]);
+    const now = await this.find(found.id);
+    return now ? { ok: true, handoff: now } : { ok: false, code: 'HANDOFF.NOT_FOUND' };
+  }
+
+  /**
    * Sends a staff member's words to the person, on the person's channel. A reply to an open
    * handoff claims it first. The audit row records the reply's length, not its text (the text
    * is kept with the conversation's messages).

@@ -11,16 +11,29 @@ import type { Db, SqlValue, Stmt } from '../db/database.js';
 export type StaffAction =
   | 'console.signin'
   | 'console.signin_failed'
+  | 'console.signin_locked'
   | 'console.signout'
+  | 'console.setup'
   | 'handoff.claim'
+  | 'handoff.takeover'
   | 'handoff.reply'
-  | 'handoff.handback';
+  | 'handoff.handback'
+  | 'case.view'
+  | 'document.view'
+  | 'case.verify'
+  | 'case.note'
+  | 'case.decision'
+  | 'case.reassign'
+  | 'compensation.step'
+  | 'complaint.seen'
+  | 'report.view'
+  | 'report.export';
 
 /** One audit entry. */
 export interface AuditEntry {
   staffId: string;
   action: StaffAction;
-  subjectType: 'handoff' | 'console';
+  subjectType: string;
   subjectId: string;
   /** Small, non-personal facts (counts, the channel used); stored as JSON. */
   details?: Record<string, string | number | boolean>;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatClient, startApp, type TestApp } from '../support/app.js';
-import { mountConsole, STAFF_TOKEN, seedCases } from './support.js';
+import { addStaff, PASSWORD, seedCases } from './support.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const artifacts = path.resolve(import.meta.dirname, '../artifacts');
@@ -18,8 +18,8 @@ let browser: Browser;
 
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
-  t = await startApp({ STAFF_TOKEN }, { dispatcher: { pollMs: 50 } });
-  mountConsole(t.app);
+  t = await startApp({}, { dispatcher: { pollMs: 50 } });
+  await addStaff(t.app, 'e5001', 'manager', [], 'نورة القحطاني');
   if (existsSync(CHROMIUM))
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -48,17 +48,17 @@ describe.skipIf(!existsSync(CHROMIUM))('staff console page', () => {
       if (/Content Security Policy/i.test(m.text())) blocked.push(m.text());
     });
 
-    // A wrong token is refused on the page
+    // A wrong password is refused on the page
     await page.goto(`${t.url}/staff`);
     expect(await page.getAttribute('html', 'dir')).toBe('rtl');
-    await page.fill('#employee', 'E5001');
-    await page.fill('#token', 'wrong-token-0123456789');
+    await page.fill('#login', 'e5001');
+    await page.fill('#password', 'wrong-password-0123');
     await page.click('button[type=submit]');
-    expect(await page.textContent('.flash.error')).toContain('رمز الدخول غير صحيح');
+    expect(await page.textContent('.flash.error')).toContain('اسم الدخول أو كلمة المرور غير صحيحة');
 
     // Signed in: the handoffs page, Arabic, right-to-left, styled (the CSP allows the stylesheet)
-    await page.fill('#employee', 'E5001');
-    await page.fill('#token', STAFF_TOKEN);
+    await page.fill('#login', 'e5001');
+    await page.fill('#password', PASSWORD);
     await page.click('button[type=submit]');
     await page.waitForURL('**/staff/handoffs');
     expect(await page.getAttribute('html', 'lang')).toBe('ar');
@@ -68,6 +68,7 @@ describe.skipIf(!existsSync(CHROMIUM))('staff console page', () => {
     const card = page.locator(`#h-${id}`);
     expect(await card.getAttribute('data-status')).toBe('open');
     expect(await card.textContent()).toContain('طلب المستفيد التحدث مع موظف');
+    expect(await page.textContent('header .who')).toContain('نورة القحطاني');
     await page.screenshot({ path: path.join(artifacts, 'staff-console-handoffs.png'), fullPage: true });
 
     // Claim, reply, read the conversation, hand back
@@ -102,7 +103,7 @@ describe.skipIf(!existsSync(CHROMIUM))('staff console page', () => {
 
     expect(blocked).toEqual([]);
     const audit = await t.app.db.all<{ action: string }>(
-      "SELECT action FROM staff_audit WHERE staff_id = 'web:E5001' ORDER BY at",
+      "SELECT action FROM staff_audit WHERE staff_id = 'staff:e5001' ORDER BY at",
     );
     expect(audit.map((a) => a.action)).toEqual([
       'console.signin_failed',

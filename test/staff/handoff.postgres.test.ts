@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HandoffService } from '../../src/staff/handoff.service.js';
 import { ChatClient, startApp, type TestApp } from '../support/app.js';
-import { ConsoleClient, mountConsole, postgresSchema, STAFF_TOKEN, seedCases, watcherOf } from './support.js';
+import { addStaff, ConsoleClient, postgresSchema, seedCases, watcherOf } from './support.js';
 
 const url = process.env.TEST_POSTGRES_URL;
 let t: TestApp | null = null;
@@ -17,8 +17,8 @@ beforeAll(async () => {
   if (!url) return;
   const schema = await postgresSchema(url);
   drop = schema.drop;
-  t = await startApp({ DATABASE_URL: schema.url, STAFF_TOKEN }, { clock: () => now, dispatcher: { pollMs: 50 } });
-  mountConsole(t.app, () => now);
+  t = await startApp({ DATABASE_URL: schema.url }, { clock: () => now, dispatcher: { pollMs: 50 } });
+  await addStaff(t.app, 'e9001', 'officer', ['general']);
 });
 
 afterAll(async () => {
@@ -61,7 +61,7 @@ describe.skipIf(!url)('staff side on PostgreSQL', () => {
     // The console's pages read on PostgreSQL
     await seedCases(app, { scores: [5, 4, 1] });
     const c = new ConsoleClient(t.url);
-    expect((await c.signIn('E9001')).html).toContain(`data-case="${caseId}" data-status="claimed"`);
+    expect((await c.signIn('e9001')).html).toContain(`data-case="${caseId}" data-status="claimed"`);
     expect((await c.get('/staff/requests?status=under_review')).html).toContain('1*******08');
     expect((await c.get('/staff/complaints')).html).toContain('C-');
     expect((await c.get('/staff/satisfaction?lang=en')).html).toMatch(/id="fig-csat">.*66\.7%</);

@@ -9,11 +9,12 @@
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTelegramChannel } from '../../src/channels/telegram/telegram.channel.js';
+import { StaffAccountsRepository } from '../../src/db/staff-accounts.repository.js';
 import { nextWorkingTime } from '../../src/domain/calendar.js';
 import { calendarOf } from '../../src/engine/flow-registry.js';
 import { FakeBotApi, type SentMessage } from '../channels/telegram/fake-bot-api.js';
 import { ChatClient, said, startApp, type TestApp } from '../support/app.js';
-import { ConsoleClient, mountConsole, STAFF_TOKEN, waitFor, watcherOf } from './support.js';
+import { addStaff, ConsoleClient, waitFor, watcherOf } from './support.js';
 
 const TOKEN = '123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11';
 const SECRET = 'webhook_secret-0123456789abcdef';
@@ -58,7 +59,6 @@ async function start(): Promise<Harness> {
       TELEGRAM_WEBHOOK_SECRET: SECRET,
       TELEGRAM_API_ROOT: api.apiRoot,
       STAFF_TELEGRAM_CHAT_ID: STAFF_CHAT,
-      STAFF_TOKEN,
     },
     {
       logger: pino({ level: 'debug' }, { write: (line: string) => logs.push(line) }),
@@ -67,7 +67,10 @@ async function start(): Promise<Harness> {
       dispatcher: { pollMs: 50, baseDelayMs: 100, maxDelayMs: 400 },
     },
   );
-  mountConsole(t.app);
+  // Staff accounts linked to their Telegram users (only linked accounts may act in the group)
+  const repo = new StaffAccountsRepository(t.app.db);
+  await repo.setTelegramUser((await addStaff(t.app, 'sara', 'officer', ['general'])).id, '700100', new Date());
+  await repo.setTelegramUser((await addStaff(t.app, 'ali', 'officer', ['general'])).id, '700200', new Date());
   const count = async (sql: string) => Number((await t.app.db.get<{ n: number }>(sql))?.n ?? 0);
   const settled = () =>
     waitFor(
@@ -198,13 +201,13 @@ describe('handoff through the Telegram staff group', () => {
 
     // ... and the console lists it, waiting to be claimed
     const console = new ConsoleClient(t.url);
-    const list = await console.signIn('E2001');
+    const list = await console.signIn('sara');
     expect(list.html).toContain(`data-case="${caseId}" data-status="open"`);
 
     // When Sara presses "استلام"
     await h.post(sara.press(alert, `staff:claim:${id}`));
     const claimedRow = await t.app.db.get<{ status: string; claimed_by: string }>('SELECT status, claimed_by FROM handoffs');
-    expect(claimedRow).toEqual({ status: 'claimed', claimed_by: 'tg:700100' });
+    expect(claimedRow).toEqual({ status: 'claimed', claimed_by: 'staff:sara' });
     const toast = api.callsOf('answerCallbackQuery').at(-1);
     expect(String(toast?.params.text)).toContain('تم استلام الحالة');
     await waitFor(() => api.sent(STAFF_CHAT).length === 2, 'the claim notice');
@@ -247,10 +250,10 @@ describe('handoff through the Telegram staff group', () => {
       "SELECT staff_id, action FROM staff_audit WHERE subject_type = 'handoff' ORDER BY at, action",
     );
     expect(audit).toEqual([
-      { staff_id: 'tg:700100', action: 'handoff.claim' },
-      { staff_id: 'tg:700100', action: 'handoff.reply' },
-      { staff_id: 'tg:700100', action: 'handoff.reply' },
-      { staff_id: 'tg:700100', action: 'handoff.handback' },
+      { staff_id: 'staff:sara', action: 'handoff.claim' },
+      { staff_id: 'staff:sara', action: 'handoff.reply' },
+      { staff_id: 'staff:sara', action: 'handoff.reply' },
+      { staff_id: 'staff:sara', action: 'handoff.handback' },
     ]);
 
     // R6: nothing the bot sent to staff holds the national ID or the full mobile
@@ -292,6 +295,12 @@ describe('handoff through the Telegram staff group', () => {
     expect(api.sent(STAFF_CHAT)).toHaveLength(2);
     await h.post(sara.say('/reply'));
     expect(api.sent(STAFF_CHAT).at(-1)?.text).toContain('/claim');
+
+    // A colleague whose Telegram account is not linked to a staff account may not claim
+    const stranger = staffMember(700300, 'زائر');
+    await h.post(stranger.say(`/claim ${caseId}`));
+    expect(api.sent(STAFF_CHAT).at(-1)?.text).toContain('غير مربوط بحساب موظف');
+    expect((await t.app.db.get<{ status: string }>('SELECT status FROM handoffs'))?.status).toBe('open');
 
     // Sara claims by command; Ali is refused, by button and by command
     await h.post(sara.say(`/claim ${caseId}`));

@@ -1,27 +1,30 @@
-/** Helpers of the staff tests: the console mounted on a started app, a console client, seeds. */
+/** Helpers of the staff tests: staff accounts, a console client, seeds. */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { App } from '../../src/app.js';
 import { newReference } from '../../src/domain/reference.js';
-import { staffRouter } from '../../src/staff/console.routes.js';
+import { AccountService, type StaffAccount, type StaffRole } from '../../src/staff/accounts.js';
 import { createHandoffWatcher, type HandoffWatcher } from '../../src/staff/handoff.watcher.js';
 
-/** A staff token for tests (16+ characters, as the configuration requires). */
-export const STAFF_TOKEN = 'staff-token-0123456789-abcdef';
+/** The password of the test accounts (10+ characters, as the console requires). */
+export const PASSWORD = 'correct horse battery staple';
 
-/** Mounts the staff console on a started app, as src/app.ts does (routes added later still work). */
-export function mountConsole(app: App, clock?: () => Date): void {
-  app.http.use(
-    staffRouter({
-      ...(app.config.staffToken ? { staffToken: app.config.staffToken } : {}),
-      db: app.db,
-      profile: app.profile,
-      translator: app.translator,
-      engine: app.engine,
-      logger: app.logger,
-      ...(clock ? { clock } : {}),
-    }),
-  );
+/**
+ * A staff account with {@link PASSWORD}, made the way the CLI makes it (a one-time token, then the
+ * password chosen on the setup page's service). Logins are lowercase.
+ */
+export async function addStaff(
+  app: App,
+  login: string,
+  role: StaffRole = 'manager',
+  scope: string[] = [],
+  name = `موظف ${login}`,
+): Promise<StaffAccount> {
+  const accounts = new AccountService(app.db);
+  const made = await accounts.create({ login: login.toLowerCase(), name, role, scope }, new Date());
+  if (!made.ok) throw new Error(made.code);
+  if (!(await accounts.completeSetup(made.token, PASSWORD, new Date()))) throw new Error('setup failed');
+  return made.account;
 }
 
 /** The handoff watcher built from the app's parts. */
@@ -94,8 +97,8 @@ export class ConsoleClient {
   }
 
   /** Signs in; resolves with the page after the redirect. */
-  signIn(employee: string, token = STAFF_TOKEN): Promise<Page> {
-    return this.post('/staff/signin', { employee, token });
+  signIn(login: string, password = PASSWORD): Promise<Page> {
+    return this.post('/staff/signin', { login, password });
   }
 
   /** The cookie value of a name, if held. */

@@ -3,11 +3,13 @@
  * claims a handoff with the alert's "استلام" button or `/claim <case>`, answers the person with
  * `/reply <case> <text>` or by replying to the alert, and hands the conversation back with
  * `/done <case>`. The work is done by the handoff service (audit included); this module only
- * translates and confirms in the chat. The staff member is known by their Telegram user id, never
- * by name, and nothing they write is logged.
+ * translates and confirms in the chat. Only a Telegram user linked to a staff account (`npm run cli
+ * -- staff link-telegram`) may act (issue 13); they act as that account (`staff:<login>`), and
+ * nothing they write is logged.
  */
 import type { Logger } from 'pino';
 import type { Db } from '../../db/database.js';
+import { StaffAccountsRepository } from '../../db/staff-accounts.repository.js';
 import { outboxStatement } from '../../db/turn-store.js';
 import { STAFF_LANG, type StaffAlertPayload } from '../../engine/alert-text.js';
 import type { OutboundMessage } from '../../engine/messages.js';
@@ -34,11 +36,6 @@ export interface StaffGroupDeps {
 export interface StaffNoticePayload {
   text: string;
   about?: string;
-}
-
-/** The staff id of a Telegram user in handoffs and the audit. */
-export function telegramStaffId(userId: string): string {
-  return `tg:${userId}`;
 }
 
 const REFUSAL_KEY: Record<HandoffRefusal, string> = {
@@ -117,7 +114,29 @@ export function createStaffGroupHandler(deps: StaffGroupDeps): (chatId: string, 
     logger.info({ handoff: r.handoff?.id, action, outcome: r.ok ? 'ok' : r.code, via: 'telegram' }, 'staff action');
   }
 
+  const accounts = new StaffAccountsRepository(deps.db);
+  /** The staff id of a linked, active account, or null for a Telegram user no account is linked to. */
+  async function linkedStaffId(userId: string): Promise<string | null> {
+    const a = await accounts.byTelegramUser(userId);
+    return a && !a.disabled ? `staff:${a.login}` : null;
+  }
+
   return async (chatId, action) => {
+    if (action.kind === 'claim' || action.kind === 'reply' || action.kind === 'replyTo' || action.kind === 'done') {
+      if (action.kind === 'replyTo') {
+        const own = deps.botId();
+        if (own && own !== action.botId) return; // a reply to another bot in the group
+      }
+      const staffId = await linkedStaffId(action.staff);
+      if (!staffId) {
+        const text = say('staff:group.notLinked', { user: action.staff });
+        if (action.kind === 'claim' && action.callbackQueryId) await deps.answerCallback(action.callbackQueryId, text);
+        else await notice(chatId, text);
+        logger.info({ action: action.kind, outcome: 'not_linked', via: 'telegram' }, 'staff action');
+        return;
+      }
+      action = { ...action, staff: staffId };
+    }
     switch (action.kind) {
       case 'ignore':
         if (action.callbackQueryId) await deps.answerCallback(action.callbackQueryId);
@@ -126,7 +145,7 @@ export function createStaffGroupHandler(deps: StaffGroupDeps): (chatId: string, 
         await notice(chatId, say('staff:group.help'));
         return;
       case 'claim': {
-        const r = await service.claim(action.ref, telegramStaffId(action.staff));
+        const r = await service.claim(action.ref, action.staff);
         if (action.callbackQueryId)
           await deps.answerCallback(
             action.callbackQueryId,
@@ -141,12 +160,10 @@ export function createStaffGroupHandler(deps: StaffGroupDeps): (chatId: string, 
         return;
       }
       case 'reply':
-        await reply(chatId, action.ref, action.text, telegramStaffId(action.staff));
+        await reply(chatId, action.ref, action.text, action.staff);
         return;
       case 'replyTo': {
-        const own = deps.botId();
-        if (own && own !== action.botId) return; // a reply to another bot in the group
-        const staffId = telegramStaffId(action.staff);
+        const staffId = action.staff;
         const handoffId = await handoffOfReply(chatId, action.messageId, staffId);
         if (!handoffId) {
           await notice(chatId, say('staff:group.unknownAlert'));
@@ -156,7 +173,7 @@ export function createStaffGroupHandler(deps: StaffGroupDeps): (chatId: string, 
         return;
       }
       case 'done': {
-        const r = await service.handBack(action.ref, telegramStaffId(action.staff));
+        const r = await service.handBack(action.ref, action.staff);
         await notice(chatId, r.ok ? say('staff:group.handedBack', { case: r.handoff.caseId }) : refusal(r, action.ref));
         log('handback', r);
         return;
