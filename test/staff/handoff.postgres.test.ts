@@ -18,7 +18,7 @@ beforeAll(async () => {
   const schema = await postgresSchema(url);
   drop = schema.drop;
   t = await startApp({ DATABASE_URL: schema.url }, { clock: () => now, dispatcher: { pollMs: 50 } });
-  await addStaff(t.app, 'e9001', 'officer', ['general']);
+  await addStaff(t.app, 'e9001', 'manager');
 });
 
 afterAll(async () => {
