@@ -8,8 +8,10 @@
  * it may reply or hand it back (a reply to an open handoff claims it first). An open handoff that
  * nobody claimed may be handed back by anyone (e.g. a person asked for staff by mistake).
  */
-import type { Channel } from '../../flows/types.js';
+
 import { type Db, toDate } from '../db/database.js';
+import { StaffAccountsRepository } from '../db/staff-accounts.repository.js';
+import type { Channel } from '../domain/flow-contract.js';
 import { parseSummary } from '../engine/alert-text.js';
 import type { Engine } from '../engine/engine.js';
 import { auditStatement, auditStatementIf } from './staff-audit.js';
@@ -112,6 +114,15 @@ export class HandoffService {
 
   constructor(private readonly o: HandoffServiceDeps) {
     this.clock = o.clock ?? (() => new Date());
+  }
+
+  /**
+   * The staff id (`staff:<login>`) of the active account a Telegram user is linked to, or null:
+   * only linked accounts act in the staff group (issue 13).
+   */
+  async linkedStaffId(telegramUserId: string): Promise<string | null> {
+    const a = await new StaffAccountsRepository(this.o.db).byTelegramUser(telegramUserId);
+    return a && !a.disabled ? `staff:${a.login}` : null;
   }
 
   /** Open and claimed handoffs, oldest first (the longest wait on top). */

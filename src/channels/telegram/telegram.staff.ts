@@ -9,7 +9,6 @@
  */
 import type { Logger } from 'pino';
 import type { Db } from '../../db/database.js';
-import { StaffAccountsRepository } from '../../db/staff-accounts.repository.js';
 import { outboxStatement } from '../../db/turn-store.js';
 import { STAFF_LANG, type StaffAlertPayload } from '../../engine/alert-text.js';
 import type { OutboundMessage } from '../../engine/messages.js';
@@ -114,20 +113,13 @@ export function createStaffGroupHandler(deps: StaffGroupDeps): (chatId: string, 
     logger.info({ handoff: r.handoff?.id, action, outcome: r.ok ? 'ok' : r.code, via: 'telegram' }, 'staff action');
   }
 
-  const accounts = new StaffAccountsRepository(deps.db);
-  /** The staff id of a linked, active account, or null for a Telegram user no account is linked to. */
-  async function linkedStaffId(userId: string): Promise<string | null> {
-    const a = await accounts.byTelegramUser(userId);
-    return a && !a.disabled ? `staff:${a.login}` : null;
-  }
-
   return async (chatId, action) => {
     if (action.kind === 'claim' || action.kind === 'reply' || action.kind === 'replyTo' || action.kind === 'done') {
       if (action.kind === 'replyTo') {
         const own = deps.botId();
         if (own && own !== action.botId) return; // a reply to another bot in the group
       }
-      const staffId = await linkedStaffId(action.staff);
+      const staffId = await service.linkedStaffId(action.staff);
       if (!staffId) {
         const text = say('staff:group.notLinked', { user: action.staff });
         if (action.kind === 'claim' && action.callbackQueryId) await deps.answerCallback(action.callbackQueryId, text);
