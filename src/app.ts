@@ -146,7 +146,19 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     apiToken: config.apiToken,
   });
   // The staff console: named accounts (created with `npm run cli -- staff add`).
-  http.use(staffConsole({ db, profile, translator, engine, logger, clock, decisions, onCommitted: () => outbox.kick() }));
+  http.use(
+    staffConsole({
+      db,
+      profile,
+      translator,
+      engine,
+      logger,
+      clock,
+      decisions,
+      onCommitted: () => outbox.kick(),
+      readAttachment: (key) => attachments.read(key),
+    }),
+  );
   http.get('/healthz', async (req, res) => {
     let database = 'up';
     try {

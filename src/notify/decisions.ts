@@ -64,6 +64,8 @@ export interface DecisionInput {
   note?: string;
   /** When the committee decided; the time of receipt when absent. */
   decidedAt?: Date;
+  /** Who decided, in the status history: the back office by default, `staff:<login>` from the console. */
+  actor?: string;
 }
 
 /** What became of a decision. */
@@ -204,10 +206,11 @@ export class DecisionService {
         sql: `UPDATE ${t.table} SET status = ?, decision_note = ?, updated_at = ? WHERE ref = ? AND status = ?`,
         params: [input.decision, note, now, input.ref, row.status],
       },
-      guarded(`INSERT INTO status_events (id, ${t.col}, status, note, actor, at) SELECT ?, id, ?, ?, 'back_office', ?`, [
+      guarded(`INSERT INTO status_events (id, ${t.col}, status, note, actor, at) SELECT ?, id, ?, ?, ?, ?`, [
         randomUUID(),
         input.decision,
         note,
+        input.actor ?? 'back_office',
         input.decidedAt ?? now,
       ]),
       guarded('INSERT INTO webhook_receipts (id, source, received_at) SELECT ?, ?, ?', [webhookId, RECEIPT_SOURCE, now]),

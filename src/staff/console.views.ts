@@ -91,6 +91,17 @@ td.ltr,span.ltr{direction:ltr;unicode-bidi:isolate}
 .filters{display:flex;gap:.6rem;align-items:flex-end;margin-bottom:.8rem}
 .filters select{width:auto}
 .signin{max-width:26rem;margin:3rem auto}
+.pre{white-space:pre-wrap;overflow-wrap:anywhere}
+form.inline{display:inline-flex;gap:.3rem;margin:.2rem 0 0;flex-wrap:wrap}
+form.inline button{padding:.2rem .6rem;font-size:.85rem}
+label.check{font-weight:normal;display:flex;gap:.4rem;align-items:center;margin:.2rem 0}
+label.check input{width:auto}
+fieldset{border:1px solid #d9dee3;border-radius:6px;margin:.6rem 0}
+h4{margin:.8rem 0 .2rem}
+blockquote{margin:.4rem 0;padding:.4rem .8rem;border-inline-start:4px solid #0f5c4d;background:#f7fbff}
+table.fields th{width:28%}
+#actions form{border-top:1px solid #eef1f4;padding-top:.4rem;margin-top:.4rem}
+@media (max-width:640px){table.fields th,table.fields td{display:block;width:auto}main{padding:.5rem}.card{padding:.7rem}}
 `;
 
 /** The hash of the stylesheet, for the Content-Security-Policy (no inline style is allowed otherwise). */

@@ -1,7 +1,9 @@
 /** Helpers of the staff tests: staff accounts, a console client, seeds. */
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import pg from 'pg';
 import type { App } from '../../src/app.js';
+import { AttachmentStore } from '../../src/attachments/attachment-store.js';
 import { newReference } from '../../src/domain/reference.js';
 import { AccountService, type StaffAccount, type StaffRole } from '../../src/staff/accounts.js';
 import { createHandoffWatcher, type HandoffWatcher } from '../../src/staff/handoff.watcher.js';
@@ -181,4 +183,94 @@ export async function postgresSchema(url: string): Promise<{ url: string; drop()
     url: `${url}${url.includes('?') ? '&' : '?'}options=-c%20search_path%3D${name}`,
     drop: () => run(`DROP SCHEMA ${name} CASCADE`),
   };
+}
+
+/** A tiny valid PNG (1×1), and a minimal PDF, as a person's documents. */
+export const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
+export const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+
+/**
+ * Seeds a submitted request or complaint of a web-chat person, with documents kept in the app's
+ * attachment store (beside the SQLite file), a history row, the attestation and a few messages.
+ */
+export async function seedCase(
+  app: App,
+  dir: string,
+  c:
+    | { kind: 'request'; type: string; committee: string; data: Record<string, unknown>; docs?: Record<string, Buffer> }
+    | {
+        kind: 'complaint';
+        category: string;
+        committee: string;
+        description: string;
+        data?: Record<string, unknown>;
+        doc?: Buffer;
+      },
+  opts: { session?: string; at?: Date; messages?: string[] } = {},
+): Promise<{ ref: string; beneficiaryId: string; session: string }> {
+  const at = opts.at ?? new Date('2026-11-30T07:00:00Z');
+  const store = new AttachmentStore(path.join(dir, 'attachments'));
+  const beneficiaryId = randomUUID();
+  const session = opts.session ?? `seed${randomUUID().replace(/-/g, '').slice(0, 20)}`;
+  const ref = newReference(c.kind);
+  const caseId = randomUUID();
+  const stmts: { sql: string; params: (string | number | boolean | Date | null)[] }[] = [
+    {
+      sql: `INSERT INTO beneficiaries (id, channel, platform_user_id, language, opted_out, unreachable, created_at, updated_at)
+            VALUES (?, 'web', ?, 'ar', ?, ?, ?, ?)`,
+      params: [beneficiaryId, session, false, false, at, at],
+    },
+  ];
+  const due = new Date(at.getTime() + 14 * 86_400_000);
+  if (c.kind === 'request') {
+    const data = { ...c.data };
+    for (const [field, bytes] of Object.entries(c.docs ?? {}))
+      data[field] = await store.save(bytes, bytes === PDF ? 'application/pdf' : 'image/png');
+    stmts.push(
+      {
+        sql: `INSERT INTO requests (id, ref, beneficiary_id, type_id, channel, status, committee, data, due_at, created_at, updated_at)
+              VALUES (?, ?, ?, ?, 'web', 'submitted', ?, ?, ?, ?, ?)`,
+        params: [caseId, ref, beneficiaryId, c.type, c.committee, JSON.stringify(data), due, at, at],
+      },
+      {
+        sql: 'INSERT INTO attestations (id, request_id, language, text, accepted_at) VALUES (?, ?, ?, ?, ?)',
+        params: [randomUUID(), caseId, 'ar', 'أقر بأن جميع المعلومات المقدمة صحيحة.', at],
+      },
+      {
+        sql: "INSERT INTO status_events (id, request_id, status, note, actor, at) VALUES (?, ?, 'submitted', NULL, 'beneficiary', ?)",
+        params: [randomUUID(), caseId, at],
+      },
+    );
+  } else {
+    const data: Record<string, unknown> = { ...(c.data ?? {}) };
+    if (c.doc)
+      data.attachment = {
+        kind: 'document',
+        storageKey: await store.save(c.doc, c.doc === PDF ? 'application/pdf' : 'image/png'),
+        fileName: 'evidence',
+      };
+    stmts.push(
+      {
+        sql: `INSERT INTO complaints (id, ref, beneficiary_id, category, channel, status, committee, description, data, due_at, created_at, updated_at)
+              VALUES (?, ?, ?, ?, 'web', 'submitted', ?, ?, ?, ?, ?, ?)`,
+        params: [caseId, ref, beneficiaryId, c.category, c.committee, c.description, JSON.stringify(data), due, at, at],
+      },
+      {
+        sql: "INSERT INTO status_events (id, complaint_id, status, note, actor, at) VALUES (?, ?, 'submitted', NULL, 'beneficiary', ?)",
+        params: [randomUUID(), caseId, at],
+      },
+    );
+  }
+  (opts.messages ?? []).forEach((text, i) =>
+    stmts.push({
+      sql: `INSERT INTO messages (beneficiary_id, channel, direction, platform_message_id, kind, body, created_at)
+            VALUES (?, 'web', 'in', ?, 'text', ?, ?)`,
+      params: [beneficiaryId, `seed-${ref}-${i}`, JSON.stringify({ kind: 'text', text }), at],
+    }),
+  );
+  await app.db.batch(stmts);
+  return { ref, beneficiaryId, session };
 }
