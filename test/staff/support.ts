@@ -264,13 +264,12 @@ export async function seedCase(
       },
     );
   }
-  (opts.messages ?? []).forEach((text, i) =>
+  for (const [i, text] of (opts.messages ?? []).entries())
     stmts.push({
       sql: `INSERT INTO messages (beneficiary_id, channel, direction, platform_message_id, kind, body, created_at)
             VALUES (?, 'web', 'in', ?, 'text', ?, ?)`,
       params: [beneficiaryId, `seed-${ref}-${i}`, JSON.stringify({ kind: 'text', text }), at],
-    }),
-  );
+    });
   await app.db.batch(stmts);
   return { ref, beneficiaryId, session };
 }
