@@ -35,6 +35,7 @@ import { Metrics } from './metrics.js';
 import { type DispatcherOptions, OutboxDispatcher } from './outbox/dispatcher.js';
 import { createScheduler, type Scheduler, type SchedulerDeps } from './scheduler/scheduler.js';
 import { createServices } from './services.js';
+import { createComplaintWatcher } from './staff/complaint.watcher.js';
 import { staffConsole } from './staff/console.js';
 import { createHandoffWatcher } from './staff/handoff.watcher.js';
 
@@ -131,6 +132,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const initiative = { db, profile, engine, translator, logger, clock, onCommitted: () => outbox.kick() };
   const scheduler = createScheduler({ ...initiative, ...options.scheduler });
   const handoffWatcher = createHandoffWatcher({ db, profile, translator, logger, clock, onAlert: () => outbox.kick() });
+  // Complaints are alerted to staff at submission (issue 13), within seconds.
+  const complaintWatcher = createComplaintWatcher({ db, profile, translator, logger, clock, onAlert: () => outbox.kick() });
 
   const http = express();
   http.disable('x-powered-by');
@@ -209,6 +212,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       outbox.start();
       inbox.start();
       handoffWatcher.start();
+      complaintWatcher.start();
       scheduler.start();
       for (const c of channels) await c.start();
       await new Promise<void>((resolve, reject) => {
@@ -227,6 +231,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       for (const c of channels) await c.stop().catch(() => {});
       await inbox.stop();
       await handoffWatcher.stop();
+      await complaintWatcher.stop();
       await engine.close();
       await outbox.stop();
       await closing;

@@ -10,6 +10,7 @@ import type { Profile } from '../domain/profile.js';
 import type { Engine } from '../engine/engine.js';
 import type { Translator } from '../i18n.js';
 import { DecisionService } from '../notify/decisions.js';
+import { complaintsRouter } from './complaints.routes.js';
 import { decisionsRouter } from './decisions.routes.js';
 import { requestsRouter } from './requests.routes.js';
 
@@ -31,10 +32,11 @@ export interface BackOfficeDeps {
   onCommitted?: () => void;
 }
 
-/** Mounts `POST /api/v1/decisions` and `GET /api/v1/requests[/:ref]`; returns the decision service. */
+/** Mounts `POST /api/v1/decisions`, `GET /api/v1/requests[/:ref]` and `GET /api/v1/complaints[/:ref]`; returns the decision service. */
 export function mountBackOffice(http: express.Express, deps: BackOfficeDeps): DecisionService {
   const decisions = new DecisionService(deps);
   http.use(decisionsRouter({ decisions, logger: deps.logger, secret: deps.decisionsSecret, clock: deps.clock }));
   http.use(requestsRouter({ read: deps.read, profile: deps.profile, logger: deps.logger, apiToken: deps.apiToken }));
+  http.use(complaintsRouter({ read: deps.read, profile: deps.profile, logger: deps.logger, apiToken: deps.apiToken }));
   return decisions;
 }

@@ -266,3 +266,78 @@ export class StaffCasesRepository {
     return this.db.batch(stmts);
   }
 }
+
+/** A complaint waiting for its alert at submission. */
+export interface NewComplaintRow {
+  id: string;
+  ref: string;
+  category: string;
+  committee: string;
+  channel: string;
+  description: string;
+  createdAt: Date;
+}
+
+/** The complaint alerts at submission (src/staff/complaint.watcher.ts) and their seen mark. */
+export class ComplaintAlertsRepository {
+  constructor(private readonly db: Db) {}
+
+  /** Complaints submitted since `since` that were not alerted yet, oldest first. */
+  async unalerted(since: Date, limit = 100): Promise<NewComplaintRow[]> {
+    const rows = await this.db.all<{
+      id: string;
+      ref: string;
+      category: string;
+      committee: string;
+      channel: string;
+      description: string;
+      created_at: unknown;
+    }>(
+      `SELECT c.id, c.ref, c.category, c.committee, c.channel, c.description, c.created_at
+         FROM complaints c LEFT JOIN complaint_alerts a ON a.complaint_id = c.id
+        WHERE a.complaint_id IS NULL AND c.created_at >= ? ORDER BY c.created_at, c.id LIMIT ?`,
+      [since, limit],
+    );
+    return rows.map((r) => ({ ...r, createdAt: toDate(r.created_at) }));
+  }
+
+  /**
+   * Marks a complaint alerted and queues the alert, the alert only when this run's mark took (two
+   * instances never alert twice).
+   */
+  async alert(complaintId: string, recipient: string, payload: object, now: Date): Promise<boolean> {
+    await this.db.batch([
+      {
+        sql: 'INSERT INTO complaint_alerts (complaint_id, alerted_at) VALUES (?, ?) ON CONFLICT DO NOTHING',
+        params: [complaintId, now],
+      },
+      {
+        sql: `INSERT INTO outbox (channel, recipient, payload, status, attempts, next_attempt_at, created_at)
+              SELECT 'staff', ?, ?, 'pending', 0, ?, ? WHERE EXISTS (SELECT 1 FROM complaint_alerts WHERE complaint_id = ? AND alerted_at = ?)`,
+        params: [recipient, JSON.stringify(payload), now, now, complaintId, now],
+      },
+    ]);
+    const r = await this.db.get<{ at: unknown }>('SELECT alerted_at AS at FROM complaint_alerts WHERE complaint_id = ?', [
+      complaintId,
+    ]);
+    return r?.at !== undefined && toDate(r.at).getTime() === now.getTime();
+  }
+
+  /** Alerted complaints nobody opened in the console yet, newest first. */
+  async unseen(limit = 50): Promise<{ ref: string; category: string; committee: string; alertedAt: Date }[]> {
+    const rows = await this.db.all<{ ref: string; category: string; committee: string; alerted_at: unknown }>(
+      `SELECT c.ref, c.category, c.committee, a.alerted_at FROM complaint_alerts a JOIN complaints c ON c.id = a.complaint_id
+        WHERE a.seen_at IS NULL ORDER BY a.alerted_at DESC LIMIT ?`,
+      [limit],
+    );
+    return rows.map((r) => ({ ref: r.ref, category: r.category, committee: r.committee, alertedAt: toDate(r.alerted_at) }));
+  }
+
+  /** The console opened the complaint. */
+  async markSeen(ref: string, at: Date): Promise<void> {
+    await this.db.run(
+      'UPDATE complaint_alerts SET seen_at = ? WHERE seen_at IS NULL AND complaint_id = (SELECT id FROM complaints WHERE ref = ?)',
+      [at, ref],
+    );
+  }
+}

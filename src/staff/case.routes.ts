@@ -5,6 +5,7 @@
  * case (src/staff/access.ts); a refusal is a 403. Every view of a case or a document is audited.
  */
 import type { Request, Response, Router } from 'express';
+import { ComplaintAlertsRepository } from '../db/staff-cases.repository.js';
 import { normalizeReference } from '../domain/reference.js';
 import type { Decision } from '../notify/messages.js';
 import { canDecide, canSeeCase, canWork, isManager } from './access.js';
@@ -34,6 +35,7 @@ export function caseRoutes(deps: { readAttachment?: (key: string) => Promise<Buf
       ...(deps.readAttachment ? { readAttachment: deps.readAttachment } : {}),
     });
     const accounts = new AccountService(db);
+    const complaintAlerts = new ComplaintAlertsRepository(db);
 
     /** The case of the URL and the session, when the account may see it; answers 404/403 otherwise. */
     async function open(req: Request, res: Response) {
@@ -61,6 +63,7 @@ export function caseRoutes(deps: { readAttachment?: (key: string) => Promise<Buf
       if (!c) return;
       const { session, record, scope } = c;
       await kit.audit(session, 'case.view', record.kind, record.ref);
+      if (record.kind === 'complaint') await complaintAlerts.markSeen(record.ref, kit.clock());
       const [documents, history, transcript, attestation, verifications, notes, all] = await Promise.all([
         cases.documents(record),
         cases.repo.history(record),

@@ -9,12 +9,13 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.js';
+import { ComplaintAlertsRepository } from '../db/staff-cases.repository.js';
 import type { Profile } from '../domain/profile.js';
 import type { Lang } from '../domain/text.js';
 import type { Engine } from '../engine/engine.js';
 import type { Translator } from '../i18n.js';
 import type { DecisionService } from '../notify/decisions.js';
-import { isAdmin, isManager, seesCases } from './access.js';
+import { canSeeCase, caseCategory, isAdmin, isManager, seesCases } from './access.js';
 import { AccountService, MIN_PASSWORD } from './accounts.js';
 import { CASE_STATUSES, complaintCounts, listCases } from './cases.query.js';
 import { parseCookies, SESSION_COOKIE, SessionStore, type StaffSession } from './console.auth.js';
@@ -118,6 +119,7 @@ export function staffRouter(deps: StaffRouterDeps, extend: ((router: Router, kit
   const sessions = new SessionStore(db, deps.sessionTtlMs, deps.sessionIdleMs);
   const service = new HandoffService({ db, engine: deps.engine, clock });
   const form = express.urlencoded({ extended: false, limit: '32kb' });
+  const complaintAlerts = new ComplaintAlertsRepository(db);
 
   // Secure when the request came over TLS (directly, or through a proxy the app trusts).
   const secure = (req: Request) => (req.secure ? '; Secure' : '');
@@ -335,7 +337,16 @@ export function staffRouter(deps: StaffRouterDeps, extend: ((router: Router, kit
       : errKey
         ? { text: translator.t(`console:${errKey}`, ctx.lang, { case: caseId }), error: true }
         : undefined;
-    page(res, handoffsPage(ctx, { active, closed, messages, ...(flash ? { flash } : {}) }));
+    // Complaints alerted at submission that nobody opened yet, those this account may see (issue 13).
+    const newComplaints = (await complaintAlerts.unseen()).filter((c) =>
+      canSeeCase(session.account, {
+        kind: 'complaint',
+        category: caseCategory(profile, 'complaint', c.category),
+        committee: c.committee,
+        assignedTo: null,
+      }),
+    );
+    page(res, handoffsPage(ctx, { active, closed, messages, newComplaints, ...(flash ? { flash } : {}) }));
   });
 
   /** The handoff actions: checked form token, the service, then back to the list with a notice. */

@@ -265,6 +265,8 @@ export interface HandoffsData {
   /** Recent messages of the handoffs the viewer holds, by handoff id. */
   messages: Map<string, ConversationItem[]>;
   closed: HandoffView[];
+  /** Complaints alerted at submission that nobody opened yet. */
+  newComplaints?: { ref: string; category: string; alertedAt: Date }[];
   flash?: { text: string; error: boolean };
 }
 
@@ -314,6 +316,14 @@ ${claimedBy ? html`<dt>${tr(ctx, 'handoffs.claimedBy')}</dt><dd class="ltr">${cl
 export function handoffsPage(ctx: ViewContext, data: HandoffsData): string {
   const body = html`<h2>${tr(ctx, 'handoffs.title')}</h2>
 ${data.flash ? html`<p class="flash${data.flash.error ? ' error' : ''}" role="status">${data.flash.text}</p>` : ''}
+${
+  data.newComplaints?.length
+    ? html`<section class="card" id="new-complaints" role="alert"><h3>${tr(ctx, 'complaints.new')}</h3><ul>${data.newComplaints.map(
+        (c) =>
+          html`<li data-ref="${c.ref}"><a href="/staff/cases/${c.ref}"><span class="ltr">${c.ref}</span></a> · ${ctx.profile.complaintCategories.find((x) => x.id === c.category)?.name[ctx.lang] ?? c.category} · <small>${dateTime(c.alertedAt, ctx)}</small></li>`,
+      )}</ul></section>`
+    : ''
+}
 ${data.active.length ? data.active.map((h) => handoffCard(ctx, h, data.messages.get(h.id))) : html`<p class="card">${tr(ctx, 'handoffs.none')}</p>`}
 ${
   data.closed.length

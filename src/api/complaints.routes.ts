@@ -1,0 +1,133 @@
+/**
+ * Read access to complaints for the association's own systems (issue 13), like the requests API:
+ * `GET /api/v1/complaints?status=&page=&pageSize=` (a page, newest first, without the complaint's
+ * text) and `GET /api/v1/complaints/:ref` (one complaint with its text, details, history, rating
+ * and compensation steps), with `Authorization: Bearer <API_TOKEN>`. 401 without the token, 404
+ * for an unknown reference, 400 for a bad query, 503 when API_TOKEN is not configured.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { type ComplaintListItem, findComplaint, listComplaints } from '../db/complaints.read.js';
+import type { ReadClient } from '../db/prisma.js';
+import type { Profile } from '../domain/profile.js';
+import { normalizeReference } from '../domain/reference.js';
+import { caseTitle, committeeName } from '../notify/recipients.js';
+import { MAX_PAGE_SIZE } from './requests.routes.js';
+
+/** Statuses a complaint can have (filter values). */
+export const COMPLAINT_STATUSES = ['submitted', 'under_review', 'needs_info', 'resolved', 'rejected', 'closed'] as const;
+
+const listQuery = z
+  .object({
+    status: z.enum(COMPLAINT_STATUSES).optional(),
+    page: z.coerce.number().int().min(1).default(1),
+    pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(20),
+  })
+  .strict();
+
+/** What the complaints routes need. */
+export interface ComplaintsRouteDeps {
+  read: () => Promise<ReadClient>;
+  profile: Profile;
+  logger: Logger;
+  apiToken?: string;
+}
+
+function summary(p: Profile, r: ComplaintListItem) {
+  return {
+    ref: r.ref,
+    category: { id: r.category, name: caseTitle(p, 'complaint', r.category) },
+    compensation: p.complaintCategories.find((c) => c.id === r.category)?.compensation === true,
+    status: r.status,
+    committee: { id: r.committee, name: committeeName(p, r.committee) },
+    channel: r.channel,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+    dueAt: r.dueAt.toISOString(),
+    decisionNote: r.decisionNote,
+  };
+}
+
+function parseJson(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Bearer-token check in constant time (as the requests API); answers 503/401 itself. */
+function authorised(token: string | undefined, req: Request, res: Response): boolean {
+  if (!token) {
+    res.status(503).json({ error: 'the complaints API is not configured (API_TOKEN)' });
+    return false;
+  }
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+  const given = Buffer.from(m?.[1] ?? '');
+  const expected = Buffer.from(token);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'missing or invalid bearer token' });
+    return false;
+  }
+  return true;
+}
+
+/** The routes of the complaints API. */
+export function complaintsRouter(deps: ComplaintsRouteDeps): Router {
+  const router = express.Router();
+  const { profile } = deps;
+  const fail = (res: Response, e: unknown) => {
+    deps.logger.error({ err: e instanceof Error ? e.name : 'unknown' }, 'complaints API failed');
+    res.status(500).json({ error: 'internal error' });
+  };
+
+  router.get('/api/v1/complaints', async (req, res) => {
+    if (!authorised(deps.apiToken, req, res)) return;
+    const q = listQuery.safeParse(req.query);
+    if (!q.success) {
+      res
+        .status(400)
+        .json({ error: 'invalid query', reasons: q.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`) });
+      return;
+    }
+    const { status, page, pageSize } = q.data;
+    try {
+      const { total, items } = await listComplaints(await deps.read(), { status, page, pageSize });
+      res.json({ page, pageSize, total, items: items.map((r) => summary(profile, r)) });
+    } catch (e) {
+      fail(res, e);
+    }
+  });
+
+  router.get('/api/v1/complaints/:ref', async (req, res) => {
+    if (!authorised(deps.apiToken, req, res)) return;
+    const ref = normalizeReference(String(req.params.ref));
+    try {
+      const row = ref?.startsWith('C-') ? await findComplaint(await deps.read(), ref) : null;
+      if (!row) {
+        res.status(404).json({ error: 'unknown complaint' });
+        return;
+      }
+      const rating = row.ratings[0];
+      res.json({
+        ...summary(profile, row),
+        description: row.description,
+        data: parseJson(row.data),
+        history: row.events.map((h) => ({ status: h.status, at: h.at.toISOString(), actor: h.actor, note: h.note })),
+        rating: rating ? { score: rating.score, comment: rating.comment, at: rating.createdAt.toISOString() } : null,
+        compensation: row.compensation.map((s) => ({ step: s.step, at: s.at.toISOString(), details: parseJson(s.details) })),
+      });
+    } catch (e) {
+      fail(res, e);
+    }
+  });
+
+  router.use('/api/v1/complaints', (err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) next(err);
+    else fail(res, err);
+  });
+  return router;
+}
