@@ -3,22 +3,45 @@
  * amount claimed (R4), an optional photo or PDF, a summary to confirm, then a ticket routed to the
  * category's committee with the expected answer date from its SLA (R3e).
  */
-import { assign, enqueueActions, setup } from 'xstate';
+import { and, assign, emit, setup } from 'xstate';
 import { normalizeArabic, stripInvisible } from '../src/domain/arabic.js';
 import { dueDate, formatDate, type WorkCalendar } from '../src/domain/calendar.js';
 import type { Profile } from '../src/domain/profile.js';
-import { newReference } from '../src/domain/reference.js';
 import { parseNumber, validateDocument, validateText } from '../src/domain/validators.js';
-import type { BaseFlowInput, Choice, FlowEmitted, FlowEvent, FlowOutput, LocalText, Reply, UserInput } from './types.js';
+import { isQuestionLike, isSkipWord, readNumberWords, withoutUnits } from '../src/domain/wording.js';
+import {
+  type Reading as AnswerReading,
+  type Asking,
+  asking,
+  inputOf,
+  type QuestionTag,
+  question,
+  questionActions,
+  questionGuards,
+  readChoice,
+} from './question.js';
+import type {
+  BaseFlowInput,
+  Choice,
+  FlowEmitted,
+  FlowEvent,
+  FlowOutput,
+  LocalText,
+  Reply,
+  ReplyParams,
+  UserInput,
+} from './types.js';
 
 /** Version of the complaint dialogue; bump when a persisted snapshot would no longer fit. */
-export const complaintFlowVersion = 1;
+export const complaintFlowVersion = 2;
 
 /** Input of the complaint dialogue: the profile's categories, committees and working calendar. */
 export interface ComplaintInput extends BaseFlowInput {
   categories: Profile['complaintCategories'];
   committees: Profile['committees'];
   calendar: WorkCalendar;
+  /** The ticket's reference, drawn by the engine (no randomness inside the machine). */
+  reference: string;
 }
 
 /** A file the complainant attached: only its store key and description, never its bytes (R6). */
@@ -41,7 +64,10 @@ interface Submission {
 }
 
 /** What the complaint dialogue remembers between turns (persisted, JSON only). */
-export interface ComplaintContext {
+export interface ComplaintContext extends Asking<ComplaintValue> {
+  reference: string;
+  /** The time of the message being handled (the machine has no clock). */
+  at: string | null;
   categories: Profile['complaintCategories'];
   committees: Profile['committees'];
   calendar: WorkCalendar;
@@ -53,6 +79,9 @@ export interface ComplaintContext {
   submission: Submission | null;
 }
 
+/** What an accepted complaint answer carries. */
+export type ComplaintValue = string | number | null | ComplaintAttachment;
+
 /** The outcome of reading one answer: a value, or the reply that explains what is wrong. */
 export type Reading<T> = { ok: true; value: T } | { ok: false; reply: Reply };
 
@@ -63,22 +92,7 @@ const ATTACHMENT = { accept: ['image', 'pdf'] as ('image' | 'pdf')[], maxSizeMb:
 /** How much of the description the summary repeats (a messaging app caps a message with buttons). */
 const SUMMARY_EXCERPT = 300;
 
-const SKIP_WORDS = new Set(
-  ['تخطي', 'تخطى', 'لا', 'لا يوجد', 'لا شيء', 'لا شي', 'بدون', 'لا اعرف', 'skip', 'none', 'no', 'nothing', 'n/a'].map(
-    normalizeArabic,
-  ),
-);
-
 const chooseFromList: Reply = { key: 'common:chooseFromList' };
-
-/** Params of the replyProblem action: why the answer was not accepted. */
-function problemOf<T>(r: Reading<T>): { reply: Reply } {
-  return { reply: r.ok ? chooseFromList : r.reply };
-}
-
-function inputOf(event: FlowEvent): UserInput | null {
-  return event.type === 'user.message' ? event.input : null;
-}
 
 function textOf(input: UserInput): string | null {
   return input.kind === 'text' ? stripInvisible(input.text).trim() : null;
@@ -124,9 +138,11 @@ export function readAmount(input: UserInput): Reading<number | null> {
     return input.id === 'skip' || input.id === 'none' ? { ok: true, value: null } : { ok: false, reply: chooseFromList };
   const text = textOf(input);
   if (text === null) return { ok: false, reply: { key: 'complaint:amount.invalid' } };
-  if (SKIP_WORDS.has(normalizeArabic(text))) return { ok: true, value: null };
-  // parseNumber takes Arabic-Indic digits, '٬' / ',' separators and a currency word ('١٬٥٠٠ ريال').
-  const v = parseNumber(text, { min: 0 });
+  if (isSkipWord(text)) return { ok: true, value: null };
+  // parseNumber takes Arabic-Indic digits, '٬' / ',' separators and a currency word ('١٬٥٠٠ ريال');
+  // an amount in words ("الف ومية") is read from the wording data.
+  const words = readNumberWords(text);
+  const v = parseNumber(words === null ? withoutUnits(text) : String(words), { min: 0 });
   if (!v.ok) return { ok: false, reply: { key: v.error, params: v.params } };
   return { ok: true, value: v.value };
 }
@@ -134,6 +150,8 @@ export function readAmount(input: UserInput): Reading<number | null> {
 /** An optional photo or PDF (null when skipped); typed text is not an attachment. */
 export function readAttachment(input: UserInput): Reading<ComplaintAttachment | null> {
   if (input.kind === 'choice') return input.id === 'skip' ? { ok: true, value: null } : { ok: false, reply: chooseFromList };
+  // "ما عندي" / "لا يوجد" at the optional attachment is a skip.
+  if (input.kind === 'text' && isSkipWord(input.text)) return { ok: true, value: null };
   if (input.kind !== 'attachment') return { ok: false, reply: { key: 'complaint:attachment.expected' } };
   const att = input.attachment;
   // A sticker is a WebP image to the validator, but not evidence; voice and video are not accepted.
@@ -164,16 +182,16 @@ function excerpt(s: string): string {
 }
 
 /** R3e: reference, committee and answer date; null when the profile or the clock cannot give them. */
-function prepareSubmission(ctx: ComplaintContext, at: string): Submission | null {
+function prepareSubmission(ctx: ComplaintContext, at: string | null): Submission | null {
   const category = categoryOf(ctx);
   const committee = ctx.committees.find((c) => c.id === category?.committee);
-  if (!category || !committee || !isValidTime(at)) return null;
+  if (!category || !committee || at === null || !isValidTime(at)) return null;
   try {
     const due = dueDate(new Date(at), committee.sla, ctx.calendar);
     const ar = formatDate(due, 'ar', ctx.calendar.timezone);
     const en = formatDate(due, 'en', ctx.calendar.timezone);
     return {
-      ref: newReference('complaint'),
+      ref: ctx.reference,
       committeeId: committee.id,
       committeeName: committee.name,
       dueAt: due.toISOString(),
@@ -212,130 +230,123 @@ function summaryReply(ctx: ComplaintContext): Reply {
 
 const skipChoice = (key: string): Choice[] => [{ id: 'skip', key }];
 
-/** The complaint dialogue machine (R4, R5). */
-export const complaintMachine = setup({
+/** A field reading of this dialogue from one of its readers; a typed question is help, not a failure. */
+function asReading<T extends ComplaintValue>(
+  event: FlowEvent,
+  read: (input: UserInput) => Reading<T>,
+): AnswerReading<ComplaintValue> | null {
+  const input = inputOf(event);
+  if (!input) return null;
+  const r = read(input);
+  if (r.ok) return { kind: 'valid', value: r.value };
+  if (input.kind === 'text' && isQuestionLike(input.text) && r.reply.key !== 'common:chooseFromList') return { kind: 'help' };
+  return { kind: 'invalid', reply: r.reply };
+}
+
+function readValue(ctx: ComplaintContext): ComplaintValue {
+  return ctx.reading?.kind === 'valid' ? ctx.reading.value : null;
+}
+
+const complaintSetup = setup({
   types: {
     context: {} as ComplaintContext,
     input: {} as ComplaintInput,
     events: {} as FlowEvent,
     emitted: {} as FlowEmitted,
     output: {} as FlowOutput,
+    tags: {} as QuestionTag,
   },
   actions: {
-    askCategory: enqueueActions(({ context, enqueue }) => {
-      enqueue.emit({
-        type: 'reply',
-        key: 'complaint:category.question',
-        choices: context.categories.map((c) => ({
-          id: `cat:${c.id}`,
-          key: 'complaint:category.option',
-          params: { name: c.name },
-        })),
-      });
-    }),
-    askDescription: enqueueActions(({ context, enqueue }) => {
-      // R4: for a compensation claim the description is "what happened".
-      const key = isCompensation(context) ? 'complaint:description.questionCompensation' : 'complaint:description.question';
-      enqueue.emit({ type: 'reply', key, params: { category: categoryOf(context)?.name ?? '' } });
-    }),
-    askHarm: enqueueActions(({ enqueue }) => {
-      enqueue.emit({ type: 'reply', key: 'complaint:harm.question' });
-    }),
-    askAmount: enqueueActions(({ enqueue }) => {
-      enqueue.emit({ type: 'reply', key: 'complaint:amount.question', choices: skipChoice('complaint:amount.skip') });
-    }),
-    askAttachment: enqueueActions(({ enqueue }) => {
-      enqueue.emit({
-        type: 'reply',
-        key: 'complaint:attachment.question',
-        params: { maxSizeMb: ATTACHMENT.maxSizeMb },
-        choices: skipChoice('complaint:attachment.skip'),
-      });
-    }),
-    askConfirm: enqueueActions(({ context, enqueue }) => {
-      enqueue.emit({ type: 'reply', ...summaryReply(context) });
-    }),
-    replyChooseFromList: enqueueActions(({ enqueue }) => {
-      enqueue.emit({ type: 'reply', ...chooseFromList });
-    }),
-    /** Explains why an answer was not accepted; the state's entry then asks again. */
-    replyProblem: enqueueActions(({ enqueue }, params: { reply: Reply }) => {
-      enqueue.emit({ type: 'reply', ...params.reply });
-    }),
-    replySubmitFailed: enqueueActions(({ enqueue }) => {
-      enqueue.emit({ type: 'reply', key: 'complaint:submitFailed' });
-    }),
-    saveCategory: assign(({ context, event }) => {
-      const input = inputOf(event);
-      return { categoryId: input ? readCategory(input, context.categories) : null };
-    }),
-    saveDescription: assign(({ event }) => {
-      const input = inputOf(event);
-      const r = input ? readDescription(input) : null;
-      return r?.ok ? { description: r.value } : {};
-    }),
-    saveHarm: assign(({ event }) => {
-      const input = inputOf(event);
-      const r = input ? readHarm(input) : null;
-      return r?.ok ? { harm: r.value } : {};
-    }),
-    saveAmount: assign(({ event }) => {
-      const input = inputOf(event);
-      const r = input ? readAmount(input) : null;
-      return r?.ok ? { amount: r.value } : {};
-    }),
-    saveAttachment: assign(({ event }) => {
-      const input = inputOf(event);
-      const r = input ? readAttachment(input) : null;
-      return r?.ok ? { attachment: r.value } : {};
-    }),
-    clearAnswers: assign({ description: null, harm: null, amount: null, attachment: null }),
-    prepareSubmission: assign(({ context, event }) => ({
-      submission: event.type === 'user.message' ? prepareSubmission(context, event.at) : null,
+    askCategory: emit(({ context }) => ({
+      type: 'reply' as const,
+      key: 'complaint:category.question',
+      choices: context.categories.map((c) => ({
+        id: `cat:${c.id}`,
+        key: 'complaint:category.option',
+        params: { name: c.name },
+      })),
     })),
+    // R4: for a compensation claim the description is "what happened".
+    askDescription: emit(({ context }) => ({
+      type: 'reply' as const,
+      key: isCompensation(context) ? 'complaint:description.questionCompensation' : 'complaint:description.question',
+      params: { category: categoryOf(context)?.name ?? '' },
+    })),
+    askHarm: emit({ type: 'reply', key: 'complaint:harm.question' }),
+    askAmount: emit({ type: 'reply', key: 'complaint:amount.question', choices: skipChoice('complaint:amount.skip') }),
+    askAttachment: emit({
+      type: 'reply',
+      key: 'complaint:attachment.question',
+      params: { maxSizeMb: ATTACHMENT.maxSizeMb },
+      choices: skipChoice('complaint:attachment.skip'),
+    }),
+    askConfirm: emit(({ context }) => ({ type: 'reply' as const, ...summaryReply(context) })),
+    explain: emit((_, params: { key: string }) => ({ type: 'reply' as const, key: params.key })),
+    replySubmitFailed: emit({ type: 'reply', key: 'complaint:submitFailed' }),
+    readCategory: assign(({ context, event }) => {
+      const input = inputOf(event);
+      if (!input) return { reading: null };
+      const id = readCategory(input, context.categories);
+      return { reading: id ? { kind: 'valid' as const, value: id } : { kind: 'invalid' as const, reply: chooseFromList } };
+    }),
+    readDescription: assign(({ event }) => ({ reading: asReading(event, readDescription) })),
+    readHarm: assign(({ event }) => ({ reading: asReading(event, readHarm) })),
+    readAmount: assign(({ event }) => ({ reading: asReading(event, readAmount) })),
+    readAttachment: assign(({ event }) => ({ reading: asReading(event, readAttachment) })),
+    readChoice: assign(({ event }) => ({ reading: readChoice(event), at: event.type === 'user.message' ? event.at : null })),
+    saveCategory: assign(({ context }) => ({ categoryId: (readValue(context) as string | null) ?? null })),
+    saveDescription: assign(({ context }) => ({ description: readValue(context) as string })),
+    saveHarm: assign(({ context }) => ({ harm: readValue(context) as string })),
+    saveAmount: assign(({ context }) => ({ amount: readValue(context) as number | null })),
+    saveAttachment: assign(({ context }) => ({ attachment: readValue(context) as ComplaintAttachment | null })),
+    clearAnswers: assign({ description: null, harm: null, amount: null, attachment: null }),
+    prepareSubmission: assign(({ context }) => ({ submission: prepareSubmission(context, context.at) })),
     /** R5: the ticket is written by the engine in the same transaction as this turn. */
-    submit: enqueueActions(({ context, enqueue }) => {
+    submit: emit(({ context }) => {
       const s = context.submission;
-      const category = categoryOf(context);
-      if (!s || !category) return;
       const data: Record<string, unknown> = {};
       if (context.harm !== null) data.harm = context.harm;
       if (context.amount !== null) data.amount = context.amount;
       if (context.attachment) data.attachment = context.attachment;
-      enqueue.emit({
-        type: 'effect',
+      return {
+        type: 'effect' as const,
         effect: {
-          kind: 'complaint.create',
-          ref: s.ref,
-          category: category.id,
-          committee: s.committeeId,
-          dueAt: s.dueAt,
+          kind: 'complaint.create' as const,
+          ref: s?.ref ?? context.reference,
+          category: context.categoryId ?? '',
+          committee: s?.committeeId ?? '',
+          dueAt: s?.dueAt ?? '',
           description: context.description ?? '',
           data,
-          at: s.at,
+          at: s?.at ?? '',
         },
-      });
-      // R3e/R5: reference, follow-up committee and the expected answer date, Gregorian and Hijri.
-      enqueue.emit({
-        type: 'reply',
-        key: 'complaint:submitted',
-        params: { ref: s.ref, committee: s.committeeName, dueGregorian: s.dueGregorian, dueHijri: s.dueHijri },
-      });
+      };
     }),
-    replyCancelled: enqueueActions(({ enqueue }) => {
-      enqueue.emit({ type: 'reply', key: 'complaint:cancelled' });
+    // R3e/R5: reference, follow-up committee and the expected answer date, Gregorian and Hijri.
+    saySubmitted: emit(({ context }) => {
+      const s = context.submission;
+      const params: ReplyParams = s
+        ? { ref: s.ref, committee: s.committeeName, dueGregorian: s.dueGregorian, dueHijri: s.dueHijri }
+        : {};
+      return { type: 'reply' as const, key: 'complaint:submitted', params };
     }),
+    replyCancelled: emit({ type: 'reply', key: 'complaint:cancelled' }),
+    ...questionActions<ComplaintContext>(),
   },
   guards: {
-    isCategory: ({ context, event }) => {
-      const input = inputOf(event);
-      return input !== null && readCategory(input, context.categories) !== null;
-    },
+    ...questionGuards,
+    isCompensation: ({ context }) => isCompensation(context),
     hasSubmission: ({ context }) => context.submission !== null,
   },
-}).createMachine({
+});
+
+/** The complaint dialogue machine (R4, R5). */
+export const complaintMachine = complaintSetup.createMachine({
   id: 'complaint',
   context: ({ input }) => ({
+    ...asking,
+    reference: input.reference,
+    at: null,
     categories: input.categories,
     committees: input.committees,
     calendar: input.calendar,
@@ -349,101 +360,57 @@ export const complaintMachine = setup({
   initial: 'category',
   output: { next: 'menu' },
   states: {
-    category: {
-      entry: 'askCategory',
-      on: {
-        'flow.reprompt': { target: 'category', reenter: true },
-        'user.message': [
-          { guard: 'isCategory', target: 'description', actions: 'saveCategory' },
-          { target: 'category', reenter: true, actions: 'replyChooseFromList' },
-        ],
-      },
-    },
-    description: {
-      entry: 'askDescription',
-      on: {
-        'flow.reprompt': { target: 'description', reenter: true },
-        'user.message': [
-          {
-            guard: ({ context, event }) => readDescription(event.input).ok && isCompensation(context),
-            target: 'harm',
-            actions: 'saveDescription',
-          },
-          { guard: ({ event }) => readDescription(event.input).ok, target: 'attachment', actions: 'saveDescription' },
-          {
-            target: 'description',
-            reenter: true,
-            actions: { type: 'replyProblem', params: ({ event }) => problemOf(readDescription(event.input)) },
-          },
-        ],
-      },
-    },
-    harm: {
-      entry: 'askHarm',
-      on: {
-        'flow.reprompt': { target: 'harm', reenter: true },
-        'user.message': [
-          { guard: ({ event }) => readHarm(event.input).ok, target: 'amount', actions: 'saveHarm' },
-          {
-            target: 'harm',
-            reenter: true,
-            actions: { type: 'replyProblem', params: ({ event }) => problemOf(readHarm(event.input)) },
-          },
-        ],
-      },
-    },
-    amount: {
-      entry: 'askAmount',
-      on: {
-        'flow.reprompt': { target: 'amount', reenter: true },
-        'user.message': [
-          { guard: ({ event }) => readAmount(event.input).ok, target: 'attachment', actions: 'saveAmount' },
-          {
-            target: 'amount',
-            reenter: true,
-            actions: { type: 'replyProblem', params: ({ event }) => problemOf(readAmount(event.input)) },
-          },
-        ],
-      },
-    },
-    attachment: {
-      entry: 'askAttachment',
-      on: {
-        'flow.reprompt': { target: 'attachment', reenter: true },
-        'user.message': [
-          { guard: ({ event }) => readAttachment(event.input).ok, target: 'confirm', actions: 'saveAttachment' },
-          {
-            target: 'attachment',
-            reenter: true,
-            actions: { type: 'replyProblem', params: ({ event }) => problemOf(readAttachment(event.input)) },
-          },
-        ],
-      },
-    },
-    confirm: {
-      entry: 'askConfirm',
-      on: {
-        'flow.reprompt': { target: 'confirm', reenter: true },
-        'user.message': [
-          {
-            guard: ({ event }) => event.input.kind === 'choice' && event.input.id === 'confirm',
-            target: 'submitting',
-            actions: 'prepareSubmission',
-          },
-          // "edit" starts the description again; the category stays.
-          {
-            guard: ({ event }) => event.input.kind === 'choice' && event.input.id === 'edit',
-            target: 'description',
-            actions: 'clearAnswers',
-          },
-          { guard: ({ event }) => event.input.kind === 'choice' && event.input.id === 'cancel', target: 'cancelled' },
-          { target: 'confirm', reenter: true, actions: 'replyChooseFromList' },
-        ],
-      },
-    },
+    category: question(complaintSetup, 'category', {
+      ask: 'askCategory',
+      read: 'readCategory',
+      tags: ['asksChoice'],
+      answers: [{ guard: 'isValid', target: 'description', actions: 'saveCategory' }],
+    }),
+    description: question(complaintSetup, 'description', {
+      ask: 'askDescription',
+      read: 'readDescription',
+      tags: ['formStep', 'asksText'],
+      answers: [
+        { guard: and(['isValid', 'isCompensation']), target: 'harm', actions: 'saveDescription' },
+        { guard: 'isValid', target: 'attachment', actions: 'saveDescription' },
+      ],
+      help: { type: 'explain', params: { key: 'complaint:why.description' } },
+    }),
+    harm: question(complaintSetup, 'harm', {
+      ask: 'askHarm',
+      read: 'readHarm',
+      tags: ['formStep', 'asksText'],
+      answers: [{ guard: 'isValid', target: 'amount', actions: 'saveHarm' }],
+      help: { type: 'explain', params: { key: 'complaint:why.harm' } },
+    }),
+    amount: question(complaintSetup, 'amount', {
+      ask: 'askAmount',
+      read: 'readAmount',
+      tags: ['formStep', 'asksNumber'],
+      answers: [{ guard: 'isValid', target: 'attachment', actions: 'saveAmount' }],
+      help: { type: 'explain', params: { key: 'complaint:why.amount' } },
+    }),
+    attachment: question(complaintSetup, 'attachment', {
+      ask: 'askAttachment',
+      read: 'readAttachment',
+      tags: ['formStep', 'asksDocument'],
+      answers: [{ guard: 'isValid', target: 'confirm', actions: 'saveAttachment' }],
+      help: { type: 'explain', params: { key: 'complaint:why.attachment' } },
+    }),
+    confirm: question(complaintSetup, 'confirm', {
+      ask: 'askConfirm',
+      read: 'readChoice',
+      tags: ['formStep', 'asksConfirmation'],
+      answers: [
+        { guard: { type: 'picked', params: { id: 'confirm' } }, target: 'submitting', actions: 'prepareSubmission' },
+        // "edit" starts the description again; the category stays.
+        { guard: { type: 'picked', params: { id: 'edit' } }, target: 'description', actions: 'clearAnswers' },
+        { guard: { type: 'picked', params: { id: 'cancel' } }, target: 'cancelled' },
+      ],
+    }),
     submitting: {
       always: [
-        { guard: 'hasSubmission', target: 'submitted', actions: 'submit' },
+        { guard: 'hasSubmission', target: 'submitted', actions: ['submit', 'saySubmitted'] },
         { target: 'confirm', actions: 'replySubmitFailed' },
       ],
     },

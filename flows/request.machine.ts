@@ -4,16 +4,27 @@
  * to correct, take the attestation (R3d), then submit with a reference and the committee's
  * expected answer date (R3e).
  */
-import { assign, emit, enqueueActions, setup } from 'xstate';
+import { and, assign, emit, setup } from 'xstate';
 import { dueDate, localDateText, type WorkCalendar } from '../src/domain/calendar.js';
 import type { Committee, RequestField, RequestType } from '../src/domain/profile.js';
-import { newReference } from '../src/domain/reference.js';
 import { validateField } from '../src/domain/validators.js';
+import { isQuestionLike, yesNo } from '../src/domain/wording.js';
+import {
+  type Asking,
+  asking,
+  inputOf,
+  type QuestionTag,
+  question,
+  questionActions,
+  questionGuards,
+  type Reading,
+  readChoice,
+} from './question.js';
 import { serviceActors } from './services.js';
 import type { BaseFlowInput, Choice, FlowEmitted, FlowEvent, FlowOutput, Lang, LocalText, Reply, UserInput } from './types.js';
 
 /** Version of the request flow's snapshot shape; bump when a persisted snapshot would no longer fit. */
-export const requestFlowVersion = 1;
+export const requestFlowVersion = 2;
 
 /** Input of the new-request dialogue. */
 export interface RequestInput extends BaseFlowInput {
@@ -25,6 +36,8 @@ export interface RequestInput extends BaseFlowInput {
   calendar: WorkCalendar;
   /** A type chosen before the dialogue started (e.g. from the menu); skips the choice. */
   typeId?: string;
+  /** The reference the request will have, drawn by the engine (no randomness inside the machine). */
+  reference: string;
 }
 
 /** One collected answer: the value to store and what the summary shows in each language. */
@@ -35,7 +48,7 @@ export interface RequestAnswer {
 }
 
 /** Context of the new-request dialogue; JSON-serialisable because it is persisted. */
-export interface RequestContext {
+export interface RequestContext extends Asking<string | number> {
   beneficiaryId: string;
   lang: Lang;
   /** All types until one is chosen, then empty. */
@@ -55,8 +68,12 @@ export interface RequestContext {
   fieldIndex: number;
   /** True while a field is re-asked from the summary. */
   editing: boolean;
-  /** Consecutive failed answers to the current field. */
-  failures: number;
+  /** R10: the person chose to continue after a pre-check answer; the remaining questions are still asked. */
+  continued: boolean;
+  /** The time of the message being handled (the machine has no clock). */
+  at: string | null;
+  /** The reference drawn by the engine for this request. */
+  reference: string;
   answers: Record<string, RequestAnswer>;
   ref: string | null;
   dueAt: string | null;
@@ -66,35 +83,18 @@ export interface RequestContext {
 /** R3d: the attestation text the person agrees to, stored with the request by key. */
 export const ATTESTATION_KEY = 'request:attestation';
 
-/** Failed answers to one field after which the person is handed to an officer (R3c). */
-const MAX_FAILURES = 3;
-
 const SKIPPED = '—';
 
-type Outcome =
-  | { kind: 'skip' }
-  | { kind: 'stale' }
-  | { kind: 'valid'; value: string | number; display: LocalText }
-  | { kind: 'invalid'; error: string; params?: Record<string, string | number> };
-
-function inputOf(event: FlowEvent): UserInput | null {
-  return event.type === 'user.message' ? event.input : null;
-}
-
-function choiceOf(event: FlowEvent): string | null {
-  const input = inputOf(event);
-  return input?.kind === 'choice' ? input.id : null;
-}
+type FieldReading = Reading<string | number>;
 
 /** Types the person may choose: those whose committee exists. */
 function availableTypes(ctx: RequestContext): RequestType[] {
   return ctx.requestTypes.filter((t) => ctx.committees.some((c) => c.id === t.committee));
 }
 
-/** The type an event or the input selects, if any. */
-function selectedType(ctx: RequestContext, event: FlowEvent): RequestType | undefined {
+/** The type a choice id ('type:<id>'), the input or a single offer selects, if any. */
+function selectedType(ctx: RequestContext, id: string | null): RequestType | undefined {
   const types = availableTypes(ctx);
-  const id = choiceOf(event);
   if (id?.startsWith('type:')) return types.find((t) => `type:${t.id}` === id);
   if (ctx.typeId) {
     const pre = types.find((t) => t.id === ctx.typeId);
@@ -111,32 +111,58 @@ function currentQuestion(ctx: RequestContext) {
   return ctx.type?.eligibility[ctx.eligibilityIndex];
 }
 
-/** What an input means for the current field; never throws. */
-function classify(ctx: RequestContext, event: FlowEvent): Outcome {
+/** What a message means for the current field, read once per message; never throws. */
+function readField(ctx: RequestContext, event: FlowEvent): FieldReading | null {
   const field = currentField(ctx);
   const input = inputOf(event);
-  if (!field || !input) return { kind: 'stale' };
+  if (!input) return null;
+  const stale: FieldReading = {
+    kind: 'stale',
+    reply: { key: fieldHasChoices(ctx) ? 'common:chooseFromList' : 'common:notUnderstood' },
+  };
+  if (!field) return stale;
   if (input.kind === 'choice') {
     if (input.id === 'skip' && !field.required) return { kind: 'skip' };
     const option = field.type === 'choice' ? field.options?.find((o) => `opt:${o.id}` === input.id) : undefined;
-    if (!option) return { kind: 'stale' };
+    if (!option) return stale;
     return safeValidate(field, { kind: 'choice', id: option.id });
   }
-  return safeValidate(field, input);
+  const reading = safeValidate(field, input);
+  // "ليش تبون الهوية؟" at the ID question is a question to answer, not a wrong ID.
+  if (reading.kind === 'invalid' && input.kind === 'text' && isQuestionLike(input.text)) return { kind: 'help' };
+  return reading;
 }
 
 /** Validates with the domain validators, display in both languages. */
-function safeValidate(field: RequestField, input: UserInput): Outcome {
+function safeValidate(field: RequestField, input: UserInput): FieldReading {
   try {
     const ar = validateField(field, input, 'ar');
-    if (!ar.ok) return { kind: 'invalid', error: ar.error, ...(ar.params ? { params: ar.params } : {}) };
+    if (!ar.ok) return { kind: 'invalid', reply: { key: ar.error, ...(ar.params ? { params: ar.params } : {}) } };
     const en = validateField(field, input, 'en');
     // A document is kept by its key in the attachment store, so staff can open it.
     const value = input.kind === 'attachment' && input.attachment.storageKey ? input.attachment.storageKey : ar.value;
     return { kind: 'valid', value, display: { ar: ar.display, en: en.ok ? en.display : ar.display } };
   } catch {
     // A validator bug must not break the conversation: treat it as a wrong answer.
-    return { kind: 'invalid', error: 'common:notUnderstood' };
+    return { kind: 'invalid', reply: { key: 'common:notUnderstood' } };
+  }
+}
+
+/** The tags of the field being asked, for the engine (a "0" typed at a number is an answer). */
+export function fieldTag(type: RequestField['type']): QuestionTag {
+  switch (type) {
+    case 'number':
+      return 'asksNumber';
+    case 'phone':
+      return 'asksPhone';
+    case 'date':
+      return 'asksDate';
+    case 'document':
+      return 'asksDocument';
+    case 'choice':
+      return 'asksChoice';
+    default:
+      return 'asksText';
   }
 }
 
@@ -274,45 +300,71 @@ function fieldHasChoices(ctx: RequestContext): boolean {
 
 const reply = (r: Reply): FlowEmitted => ({ type: 'reply', ...r });
 
+/** Field types, each asked by its own question state so that the state's tag says what it asks. */
+const FIELD_TYPES = ['nationalId', 'phone', 'iban', 'date', 'number', 'choice', 'text', 'document'] as const;
+
+function stuckQuestion(): Reply {
+  return {
+    key: 'common:stuck',
+    choices: [
+      { id: 'retry', key: 'common:tryAgain' },
+      { id: 'human', key: 'common:talkToPerson' },
+      { id: 'menu', key: 'request:backToMenu' },
+    ],
+  };
+}
+
+/** Reads a yes/no answer: the buttons, or "ايه" / "لا" / "yes" typed (src/domain/wording.ts). */
+function readYesNo(event: FlowEvent): Reading<never> | null {
+  const input = inputOf(event);
+  if (!input) return null;
+  if (input.kind === 'text') {
+    const yn = yesNo(input.text);
+    if (yn) return { kind: 'choice', id: yn };
+    return { kind: 'invalid', reply: { key: 'common:yesOrNo' } };
+  }
+  return readChoice(event);
+}
+
 /** The new-request dialogue (R3b, R3d, R3e, R10). */
-export const requestMachine = setup({
+const requestSetup = setup({
   types: {
     context: {} as RequestContext,
     input: {} as RequestInput,
     events: {} as FlowEvent,
     emitted: {} as FlowEmitted,
     output: {} as FlowOutput,
+    tags: {} as QuestionTag,
   },
   actors: {
     findOpenRequest: serviceActors.findOpenRequest,
   },
   guards: {
+    ...questionGuards,
     hasNoTypes: ({ context }) => availableTypes(context).length === 0,
-    hasSelectedType: ({ context, event }) => selectedType(context, event) !== undefined,
-    isChoice: ({ event }, params: { id: string }) => choiceOf(event) === params.id,
+    hasPreselectedType: ({ context }) => selectedType(context, null) !== undefined,
+    isTypeChoice: ({ context }) => context.reading?.kind === 'choice' && selectedType(context, context.reading.id) !== undefined,
     hasMoreQuestions: ({ context }) => context.eligibilityIndex < (context.type?.eligibility.length ?? 0),
-    isEligibleAnswer: ({ context, event }) => {
-      const id = choiceOf(event);
+    isEligibleAnswer: ({ context }) => {
+      const r = context.reading;
       const q = currentQuestion(context);
-      return !!q && (id === 'yes' || id === 'no') && id !== q.ineligibleIf;
+      return !!q && r?.kind === 'choice' && (r.id === 'yes' || r.id === 'no') && r.id !== q.ineligibleIf;
     },
-    isIneligibleAnswer: ({ context, event }) => {
-      const id = choiceOf(event);
+    isIneligibleAnswer: ({ context }) => {
+      const r = context.reading;
       const q = currentQuestion(context);
-      return !!q && (id === 'yes' || id === 'no') && id === q.ineligibleIf;
+      return !!q && r?.kind === 'choice' && (r.id === 'yes' || r.id === 'no') && r.id === q.ineligibleIf;
     },
-    isFieldSkip: ({ context, event }) => classify(context, event).kind === 'skip',
-    isFieldStale: ({ context, event }) => event.type === 'user.message' && classify(context, event).kind === 'stale',
-    isFieldValid: ({ context, event }) => classify(context, event).kind === 'valid',
-    isLastFailure: ({ context, event }) => classify(context, event).kind === 'invalid' && context.failures + 1 >= MAX_FAILURES,
+    hasContinued: ({ context }) => context.continued,
     isEditing: ({ context }) => context.editing,
     hasMoreFields: ({ context }) => context.fieldIndex < (context.type?.fields.length ?? 0),
-    isEditChoice: ({ context, event }) => {
-      const id = choiceOf(event);
-      return !!id && !!context.type?.fields.some((f) => `edit:${f.id}` === id);
+    isFieldType: ({ context }, params: { type: RequestField['type'] }) => currentField(context)?.type === params.type,
+    isEditChoice: ({ context }) => {
+      const r = context.reading;
+      return r?.kind === 'choice' && !!context.type?.fields.some((f) => `edit:${f.id}` === r.id);
     },
-    canSubmit: ({ context, event }) =>
-      event.type === 'user.message' && choiceOf(event) === 'agree' && answerDate(context, event.at) !== null,
+    canSubmit: ({ context }) =>
+      questionGuards.picked({ context }, { id: 'agree' }) && context.at !== null && answerDate(context, context.at) !== null,
     needsOfficerReview: ({ context }) => context.type?.officerReview === true,
   },
   actions: {
@@ -322,15 +374,23 @@ export const requestMachine = setup({
     askEligibility: emit(({ context }) => reply(eligibilityQuestion(context))),
     askIneligible: emit(({ context }) => reply(ineligibleQuestion(context))),
     askField: emit(({ context }) => reply(fieldQuestion(context))),
+    askStuck: emit(() => reply(stuckQuestion())),
     askSummary: emit(({ context }) => reply(summaryQuestion(context))),
     askAttestation: emit(() => reply(attestationQuestion())),
-    /** An unknown choice or an unexpected kind of message: say so, the state re-asks on re-entry. */
-    sayChooseFromList: emit(() => reply({ key: 'common:chooseFromList' })),
-    sayFieldNotUnderstood: emit(({ context }) =>
-      reply({ key: fieldHasChoices(context) ? 'common:chooseFromList' : 'common:notUnderstood' }),
-    ),
-    selectType: assign(({ context, event }) => {
-      const type = selectedType(context, event) ?? null;
+    readChoice: assign(({ event }) => ({ reading: readChoice(event), at: event.type === 'user.message' ? event.at : null })),
+    readYesNo: assign(({ event }) => ({ reading: readYesNo(event) })),
+    readField: assign(({ context, event }) => ({ reading: readField(context, event) })),
+    // A question typed at a field ("why do you need my ID?") is answered; it is not a failure.
+    explainField: emit(({ context }) => {
+      const field = currentField(context);
+      return reply({
+        key: `request:why.${field?.type ?? 'text'}`,
+        params: { label: field?.label ?? { ar: SKIPPED, en: SKIPPED }, type: context.type?.name ?? { ar: SKIPPED, en: SKIPPED } },
+      });
+    }),
+    selectType: assign(({ context }) => {
+      const id = context.reading?.kind === 'choice' ? context.reading.id : null;
+      const type = selectedType(context, id) ?? null;
       const committee = type ? (context.committees.find((c) => c.id === type.committee) ?? null) : null;
       // Keep the context small: only the chosen type and its committee from here on.
       return { type, committee, requestTypes: [], committees: [], typeId: null };
@@ -349,109 +409,121 @@ export const requestMachine = setup({
       // R10: all questions passed so far; the committee still decides.
       eligibility: context.eligibility ?? 'likely_eligible',
     })),
-    failQuestion: assign(({ context }) => ({ eligibility: `may_not_qualify:${currentQuestion(context)?.id ?? 'unknown'}` })),
+    failQuestion: assign(({ context }) => {
+      const id = currentQuestion(context)?.id ?? 'unknown';
+      const earlier = context.eligibility?.startsWith('may_not_qualify:') ? `${context.eligibility},` : 'may_not_qualify:';
+      return { eligibility: `${earlier}${id}`, eligibilityIndex: context.eligibilityIndex + 1 };
+    }),
+    // R10: "continue anyway" goes on with the remaining pre-check questions.
+    continueAnyway: assign({ continued: true }),
     skipField: assign(({ context }) => {
       const field = currentField(context);
       if (!field) return {};
       return {
         answers: { ...context.answers, [field.id]: { value: null, display: { ar: SKIPPED, en: SKIPPED } } },
-        failures: 0,
         fieldIndex: context.editing ? context.fieldIndex : context.fieldIndex + 1,
       };
     }),
-    storeField: assign(({ context, event }) => {
+    storeField: assign(({ context }) => {
       const field = currentField(context);
-      const o = classify(context, event);
-      if (!field || o.kind !== 'valid') return {};
+      const o = context.reading;
+      if (!field || o?.kind !== 'valid') return {};
       return {
-        answers: { ...context.answers, [field.id]: { value: o.value, display: o.display } },
-        failures: 0,
+        answers: {
+          ...context.answers,
+          [field.id]: { value: o.value, display: o.display ?? { ar: String(o.value), en: String(o.value) } },
+        },
         fieldIndex: context.editing ? context.fieldIndex : context.fieldIndex + 1,
       };
     }),
-    rejectField: enqueueActions(({ context, event, enqueue }) => {
-      const o = classify(context, event);
-      if (o.kind !== 'invalid') return;
-      enqueue.assign({ failures: context.failures + 1 });
-      enqueue.emit(reply({ key: o.error, ...(o.params ? { params: o.params } : {}) }));
-    }),
-    // R3c: after three wrong answers to one field a person helps; the summary names the step, never values (R6).
-    handOffValidation: enqueueActions(({ context, enqueue }) => {
-      const field = currentField(context);
-      enqueue.emit(reply({ key: 'request:validationHandoff' }));
-      enqueue.emit({
-        type: 'handoff',
-        reason: 'validation_failed',
-        ...(context.type ? { category: context.type.category } : {}),
-        summary: { flow: 'request', step: field?.id ?? '', requestType: context.type?.id ?? '', attempts: MAX_FAILURES },
-      });
-      enqueue.assign({ result: { next: 'handoff' } });
-    }),
-    startEdit: assign(({ context, event }) => {
-      const id = choiceOf(event)?.slice('edit:'.length);
+    // R3c: the person chose a person after repeated refusals; the summary names the step, never values (R6).
+    handOffValidation: emit(({ context }) => ({
+      type: 'handoff' as const,
+      reason: 'validation_failed',
+      ...(context.type ? { category: context.type.category } : {}),
+      summary: { flow: 'request', step: currentField(context)?.id ?? '', requestType: context.type?.id ?? '' },
+    })),
+    toHandoff: assign({ result: { next: 'handoff' } }),
+    startEdit: assign(({ context }) => {
+      const id = context.reading?.kind === 'choice' ? context.reading.id.slice('edit:'.length) : '';
       const index = context.type?.fields.findIndex((f) => f.id === id) ?? -1;
-      return index < 0 ? {} : { fieldIndex: index, editing: true, failures: 0 };
+      return index < 0 ? {} : { fieldIndex: index, editing: true };
     }),
     endEdit: assign({ editing: false }),
-    submit: enqueueActions(({ context, event, enqueue }) => {
-      const type = context.type;
-      const committee = context.committee;
-      if (event.type !== 'user.message' || !type || !committee) return;
-      const at = event.at;
-      // R3e: the answer date follows the committee's SLA and the association's working calendar.
-      const due = answerDate(context, at);
-      if (!due) return;
-      const ref = newReference('request');
+    // R3e: the answer date follows the committee's SLA and the association's working calendar.
+    prepareSubmission: assign(({ context }) => {
+      const due = context.at ? answerDate(context, context.at) : null;
+      return due ? { ref: context.reference, dueAt: due } : {};
+    }),
+    submit: emit(({ context }) => {
       const data: Record<string, string | number> = {};
-      for (const f of type.fields) {
+      for (const f of context.type?.fields ?? []) {
         const v = context.answers[f.id]?.value;
         if (v !== null && v !== undefined) data[f.id] = v;
       }
-      enqueue.assign({ ref, dueAt: due });
-      enqueue.emit({
-        type: 'effect',
+      const at = context.at ?? '';
+      return {
+        type: 'effect' as const,
         effect: {
-          kind: 'request.create',
-          ref,
-          typeId: type.id,
-          committee: committee.id,
-          dueAt: due,
+          kind: 'request.create' as const,
+          ref: context.ref ?? context.reference,
+          typeId: context.type?.id ?? '',
+          committee: context.committee?.id ?? '',
+          dueAt: context.dueAt ?? '',
           data,
           ...(context.eligibility ? { eligibility: context.eligibility } : {}),
           // R3d: the attestation as shown, with the time the person agreed.
           attestation: { key: ATTESTATION_KEY, at },
           at,
         },
-      });
-      enqueue.emit(
-        reply({
-          key: 'request:submitted',
-          params: {
-            ref,
-            type: type.name,
-            committee: committee.name,
-            due: dateText(due, context.calendar.timezone),
-            bound: committee.sla.bound,
-          },
-        }),
-      );
+      };
     }),
-    handOffReview: enqueueActions(({ context, enqueue }) => {
-      enqueue.emit(reply({ key: 'request:officerReview' }));
-      enqueue.emit({
-        type: 'handoff',
-        reason: 'officer_review',
-        ...(context.type ? { category: context.type.category } : {}),
-        summary: { flow: 'request', requestType: context.type?.id ?? '', ref: context.ref ?? '' },
-      });
-      enqueue.assign({ result: { next: 'handoff' } });
-    }),
+    saySubmitted: emit(({ context }) =>
+      reply({
+        key: 'request:submitted',
+        params: {
+          ref: context.ref ?? context.reference,
+          type: context.type?.name ?? { ar: SKIPPED, en: SKIPPED },
+          committee: context.committee?.name ?? { ar: SKIPPED, en: SKIPPED },
+          due: dateText(context.dueAt ?? '', context.calendar.timezone),
+          bound: context.committee?.sla.bound ?? 'atMost',
+        },
+      }),
+    ),
+    handOffReview: emit(({ context }) => ({
+      type: 'handoff' as const,
+      reason: 'officer_review',
+      ...(context.type ? { category: context.type.category } : {}),
+      summary: { flow: 'request', requestType: context.type?.id ?? '', ref: context.ref ?? '' },
+    })),
     toMenu: assign({ result: { next: 'menu' } }),
     toStatus: assign(({ context }) => ({ result: { next: 'status', nextInput: { ref: context.open?.ref ?? '' } } })),
+    ...questionActions<RequestContext>(),
   },
-}).createMachine({
+});
+
+/** R3b: one question state per field type; each reads the message once and carries its type's tag. */
+const fieldStates = Object.fromEntries(
+  FIELD_TYPES.map((type) => [
+    type,
+    question(requestSetup, type, {
+      ask: 'askField',
+      read: 'readField',
+      tags: ['formStep', fieldTag(type)],
+      answers: [
+        { guard: 'isSkip', target: '#request.fieldsNext', actions: 'skipField' },
+        { guard: 'isValid', target: '#request.fieldsNext', actions: 'storeField' },
+      ],
+      help: 'explainField',
+      ladder: '#request.stuck',
+    }),
+  ]),
+);
+
+export const requestMachine = requestSetup.createMachine({
   id: 'request',
   context: ({ input }) => ({
+    ...asking,
     beneficiaryId: input.beneficiaryId,
     lang: input.lang,
     requestTypes: input.requestTypes,
@@ -465,7 +537,9 @@ export const requestMachine = setup({
     eligibility: null,
     fieldIndex: 0,
     editing: false,
-    failures: 0,
+    continued: false,
+    at: null,
+    reference: input.reference,
     answers: {},
     ref: null,
     dueAt: null,
@@ -477,20 +551,16 @@ export const requestMachine = setup({
     start: {
       always: [
         { guard: 'hasNoTypes', target: 'done', actions: [{ type: 'say', params: { key: 'request:noTypes' } }, 'toMenu'] },
-        { guard: 'hasSelectedType', target: 'checkOpen', actions: 'selectType' },
+        { guard: 'hasPreselectedType', target: 'checkOpen', actions: 'selectType' },
         { target: 'chooseType' },
       ],
     },
-    chooseType: {
-      entry: 'askType',
-      on: {
-        'flow.reprompt': { target: 'chooseType', reenter: true },
-        'user.message': [
-          { guard: 'hasSelectedType', target: 'checkOpen', actions: 'selectType' },
-          { target: 'chooseType', reenter: true, actions: 'sayChooseFromList' },
-        ],
-      },
-    },
+    chooseType: question(requestSetup, 'chooseType', {
+      ask: 'askType',
+      read: 'readChoice',
+      tags: ['asksChoice'],
+      answers: [{ guard: 'isTypeChoice', target: 'checkOpen', actions: 'selectType' }],
+    }),
     checkOpen: {
       invoke: {
         src: 'findOpenRequest',
@@ -513,43 +583,43 @@ export const requestMachine = setup({
         'user.message': { actions: { type: 'say', params: { key: 'request:pleaseWait' } } },
       },
     },
-    openFound: {
-      entry: 'askOpen',
-      on: {
-        'flow.reprompt': { target: 'openFound', reenter: true },
-        'user.message': [
-          { guard: { type: 'isChoice', params: { id: 'status' } }, target: 'done', actions: 'toStatus' },
-          { guard: { type: 'isChoice', params: { id: 'menu' } }, target: 'done', actions: 'toMenu' },
-          { target: 'openFound', reenter: true, actions: 'sayChooseFromList' },
-        ],
-      },
-    },
+    openFound: question(requestSetup, 'openFound', {
+      ask: 'askOpen',
+      read: 'readChoice',
+      tags: ['asksChoice'],
+      answers: [
+        { guard: { type: 'picked', params: { id: 'status' } }, target: 'done', actions: 'toStatus' },
+        { guard: { type: 'picked', params: { id: 'menu' } }, target: 'done', actions: 'toMenu' },
+      ],
+    }),
     eligibilityNext: {
       always: [{ guard: 'hasMoreQuestions', target: 'eligibility' }, { target: 'fieldsNext' }],
     },
-    eligibility: {
-      entry: 'askEligibility',
-      on: {
-        'flow.reprompt': { target: 'eligibility', reenter: true },
-        'user.message': [
-          { guard: 'isEligibleAnswer', target: 'eligibilityNext', actions: 'passQuestion' },
-          { guard: 'isIneligibleAnswer', target: 'ineligible', actions: 'failQuestion' },
-          { target: 'eligibility', reenter: true, actions: 'sayChooseFromList' },
-        ],
-      },
-    },
+    eligibility: question(requestSetup, 'eligibility', {
+      ask: 'askEligibility',
+      read: 'readYesNo',
+      tags: ['asksYesNo'],
+      answers: [
+        { guard: 'isEligibleAnswer', target: 'eligibilityNext', actions: 'passQuestion' },
+        // After "continue anyway" a further "no" is recorded and the questions go on (R10).
+        {
+          guard: and(['isIneligibleAnswer', 'hasContinued']),
+          target: 'eligibilityNext',
+          actions: 'failQuestion',
+        },
+        { guard: 'isIneligibleAnswer', target: 'ineligible', actions: 'failQuestion' },
+      ],
+    }),
     // R10: an honest pre-check result; the committee decides, so the person may still apply.
-    ineligible: {
-      entry: 'askIneligible',
-      on: {
-        'flow.reprompt': { target: 'ineligible', reenter: true },
-        'user.message': [
-          { guard: { type: 'isChoice', params: { id: 'continue' } }, target: 'fieldsNext' },
-          { guard: { type: 'isChoice', params: { id: 'menu' } }, target: 'done', actions: 'toMenu' },
-          { target: 'ineligible', reenter: true, actions: 'sayChooseFromList' },
-        ],
-      },
-    },
+    ineligible: question(requestSetup, 'ineligible', {
+      ask: 'askIneligible',
+      read: 'readChoice',
+      tags: ['asksChoice'],
+      answers: [
+        { guard: { type: 'picked', params: { id: 'continue' } }, target: 'eligibilityNext', actions: 'continueAnyway' },
+        { guard: { type: 'picked', params: { id: 'menu' } }, target: 'done', actions: 'toMenu' },
+      ],
+    }),
     fieldsNext: {
       always: [
         { guard: 'isEditing', target: 'summary', actions: 'endEdit' },
@@ -559,58 +629,69 @@ export const requestMachine = setup({
     },
     // R3b: every field is validated before it is accepted.
     fields: {
-      entry: 'askField',
-      on: {
-        'flow.reprompt': { target: 'fields', reenter: true },
-        'user.message': [
-          { guard: 'isFieldSkip', target: 'fieldsNext', actions: 'skipField' },
-          { guard: 'isFieldStale', target: 'fields', reenter: true, actions: 'sayFieldNotUnderstood' },
-          { guard: 'isFieldValid', target: 'fieldsNext', actions: 'storeField' },
-          { guard: 'isLastFailure', target: 'done', actions: 'handOffValidation' },
-          { target: 'fields', reenter: true, actions: 'rejectField' },
-        ],
+      initial: 'route',
+      states: {
+        route: {
+          always: FIELD_TYPES.map((type) => ({ guard: { type: 'isFieldType' as const, params: { type } }, target: type })),
+        },
+        ...fieldStates,
       },
     },
-    summary: {
-      entry: 'askSummary',
-      on: {
-        'flow.reprompt': { target: 'summary', reenter: true },
-        'user.message': [
-          { guard: { type: 'isChoice', params: { id: 'confirm' } }, target: 'attest' },
-          { guard: 'isEditChoice', target: 'fields', actions: 'startEdit' },
-          {
-            guard: { type: 'isChoice', params: { id: 'cancel' } },
-            target: 'done',
-            actions: [{ type: 'say', params: { key: 'request:cancelled' } }, 'toMenu'],
-          },
-          { target: 'summary', reenter: true, actions: 'sayChooseFromList' },
-        ],
-      },
-    },
+    // No dead end: after repeated refusals the person chooses what happens next.
+    stuck: question(requestSetup, 'stuck', {
+      ask: 'askStuck',
+      read: 'readChoice',
+      tags: ['asksChoice'],
+      answers: [
+        { guard: { type: 'picked', params: { id: 'retry' } }, target: 'fields' },
+        {
+          guard: { type: 'picked', params: { id: 'human' } },
+          target: 'done',
+          actions: [{ type: 'say', params: { key: 'request:validationHandoff' } }, 'handOffValidation', 'toHandoff'],
+        },
+        { guard: { type: 'picked', params: { id: 'menu' } }, target: 'done', actions: 'toMenu' },
+      ],
+    }),
+    summary: question(requestSetup, 'summary', {
+      ask: 'askSummary',
+      read: 'readChoice',
+      tags: ['asksConfirmation'],
+      answers: [
+        { guard: { type: 'picked', params: { id: 'confirm' } }, target: 'attest' },
+        { guard: 'isEditChoice', target: 'fields', actions: 'startEdit' },
+        {
+          guard: { type: 'picked', params: { id: 'cancel' } },
+          target: 'done',
+          actions: [{ type: 'say', params: { key: 'request:cancelled' } }, 'toMenu'],
+        },
+      ],
+    }),
     // R3d: the person attests that the data is correct and complete before anything is saved.
-    attest: {
-      entry: 'askAttestation',
-      on: {
-        'flow.reprompt': { target: 'attest', reenter: true },
-        'user.message': [
-          { guard: 'canSubmit', target: 'submitted', actions: 'submit' },
-          {
-            guard: { type: 'isChoice', params: { id: 'agree' } },
-            target: 'done',
-            actions: [{ type: 'say', params: { key: 'request:submitFailed' } }, 'toMenu'],
-          },
-          {
-            guard: { type: 'isChoice', params: { id: 'cancel' } },
-            target: 'done',
-            actions: [{ type: 'say', params: { key: 'request:cancelled' } }, 'toMenu'],
-          },
-          { target: 'attest', reenter: true, actions: 'sayChooseFromList' },
-        ],
-      },
-    },
+    attest: question(requestSetup, 'attest', {
+      ask: 'askAttestation',
+      read: 'readChoice',
+      tags: ['asksConfirmation'],
+      answers: [
+        { guard: 'canSubmit', target: 'submitted', actions: ['prepareSubmission', 'submit', 'saySubmitted'] },
+        {
+          guard: { type: 'picked', params: { id: 'agree' } },
+          target: 'done',
+          actions: [{ type: 'say', params: { key: 'request:submitFailed' } }, 'toMenu'],
+        },
+        {
+          guard: { type: 'picked', params: { id: 'cancel' } },
+          target: 'done',
+          actions: [{ type: 'say', params: { key: 'request:cancelled' } }, 'toMenu'],
+        },
+      ],
+    }),
     submitted: {
       always: [
-        { guard: 'needsOfficerReview', target: 'done', actions: 'handOffReview' },
+        {
+          guard: 'needsOfficerReview',
+          target: 'done',
+          actions: [{ type: 'say', params: { key: 'request:officerReview' } }, 'handOffReview', 'toHandoff'],
+        },
         { target: 'done', actions: 'toMenu' },
       ],
     },

@@ -18,9 +18,6 @@ export interface RenderedReply {
   requestContact?: string;
 }
 
-/** Replies that ask for a phone number, where a "share contact" button helps. */
-const ASKS_PHONE = new Set(['request:hint.phone']);
-
 /** Reads every `locales/<lang>/<ns>.json`. */
 export function readResources(dir = LOCALES_DIR): Resource {
   const resources: Resource = {};
@@ -77,7 +74,6 @@ export class Translator {
   /** Renders a reply for a person. */
   render(reply: Reply, lang: Lang): RenderedReply {
     const text = this.t(reply.key, lang, reply.params);
-    if (ASKS_PHONE.has(reply.key)) return { text, requestContact: this.t('common:shareContact', lang) };
     if (!reply.choices?.length) return { text };
     return { text, choices: reply.choices.map((c: Choice) => ({ id: c.id, label: this.t(c.key, lang, c.params) })) };
   }

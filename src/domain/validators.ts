@@ -10,6 +10,7 @@ import { DEFAULT_TIMEZONE, formatDate, gregorianToHijri, hijriToGregorian, isoDa
 import type { UserInput } from './flow-contract.js';
 import type { RequestField } from './profile.js';
 import type { Lang } from './text.js';
+import { readNumberWords, withoutUnits } from './wording.js';
 
 /**
  * The outcome of validating one answer: the normalised value and how to show it back in a
@@ -539,8 +540,11 @@ export function validateField(field: RequestField, input: UserInput, lang: Lang 
       return validateIban(text);
     case 'date':
       return parseDate(text, { lang });
-    case 'number':
-      return parseNumber(text, { min: field.min, max: field.max });
+    case 'number': {
+      // "خمسة", "٥ افراد", "٨ ساعات", "الف ومية": words and units from the wording data.
+      const words = readNumberWords(text);
+      return parseNumber(words === null ? withoutUnits(text) : String(words), { min: field.min, max: field.max });
+    }
     default:
       return validateText(text, { maxLength: field.maxLength });
   }

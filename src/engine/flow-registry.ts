@@ -12,6 +12,7 @@ import { statusFlowVersion, statusMachine } from '../../flows/status.machine.js'
 import type { WorkCalendar } from '../domain/calendar.js';
 import type { FlowId, FlowServices } from '../domain/flow-contract.js';
 import type { Profile } from '../domain/profile.js';
+import { newReference } from '../domain/reference.js';
 import { FAQ_CONFIDENCE_THRESHOLD } from '../domain/search.js';
 import type { Lang } from '../domain/text.js';
 
@@ -82,6 +83,8 @@ const DEFS: FlowDef[] = [
     input: (c) => ({
       ...base(c),
       ...c.extra,
+      // Drawn here, not in the machine: the same input replays to the same events.
+      reference: newReference('request'),
       requestTypes: c.profile.requestTypes,
       committees: c.profile.committees,
       calendar: calendarOf(c.profile),
@@ -95,6 +98,7 @@ const DEFS: FlowDef[] = [
     input: (c) => ({
       ...base(c),
       ...c.extra,
+      reference: newReference('complaint'),
       categories: c.profile.complaintCategories,
       committees: c.profile.committees,
       calendar: calendarOf(c.profile),

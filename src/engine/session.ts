@@ -75,9 +75,6 @@ export interface TurnOutcome {
 
 const SETTLE_LIMIT_MS = 10_000;
 
-/** Questions whose answer is a number (request number fields, a compensation amount). */
-const NUMBER_QUESTIONS = /^request:hint\.number$|^complaint:amount\.question$/;
-
 /** Runs turns against the flows of a registry. */
 export class SessionRunner {
   private readonly refs: ProfileRefs;
@@ -379,7 +376,20 @@ class Turn {
   private reply(r: Reply): void {
     this.replies.push(this.translator.render(r, this.lang));
     this.lastChoices = r.choices ?? [];
-    this.expectsNumber = NUMBER_QUESTIONS.test(r.key);
+    this.expectsNumber = false;
+  }
+
+  /**
+   * Reads what the waiting state asks from its tags (flows/question.ts), not from locale keys:
+   * a number question takes "0" as an answer, a phone question offers the "share contact" button.
+   */
+  private readTags(actor: AnyActorRef): void {
+    const snap = actor.getSnapshot();
+    if (snap.status !== 'active') return;
+    this.expectsNumber = snap.hasTag('asksNumber');
+    const last = this.replies.at(-1);
+    if (snap.hasTag('asksPhone') && last && !last.choices?.length)
+      last.requestContact = this.translator.t('common:shareContact', this.lang);
   }
 
   private stopActor(): void {
@@ -425,6 +435,7 @@ class Turn {
       await new Promise((r) => setImmediate(r));
     }
     const snap = actor.getSnapshot();
+    this.readTags(actor);
     if (snap.status === 'error') {
       this.stopActor();
       await this.startFlow('menu', { mode: 'restart' });

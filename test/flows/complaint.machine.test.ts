@@ -1,9 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
 import { type ComplaintInput, complaintMachine, readAmount } from '../../flows/complaint.machine.js';
-import type { DomainEffect, FlowEmitted, Reply, UserInput } from '../../flows/types.js';
+import type { Reply, UserInput } from '../../flows/types.js';
 import { dueDate, formatDate } from '../../src/domain/calendar.js';
 import { localeValue } from '../support/locales.js';
+import { asReply, startFlow } from './harness.js';
 
 // --- Given: a small cooperative profile (seed 002), inline -------------------------------------
 
@@ -30,7 +31,7 @@ const categories: ComplaintInput['categories'] = [
 
 const calendar: ComplaintInput['calendar'] = { workingDays: [0, 1, 2, 3, 4], holidays: [], timezone: 'Asia/Riyadh' };
 
-const input: ComplaintInput = { beneficiaryId: 'b-1', lang: 'ar', categories, committees, calendar };
+const input: ComplaintInput = { beneficiaryId: 'b-1', lang: 'ar', categories, committees, calendar, reference: 'C-4HT8-P2WN' };
 
 /** Sunday 29 November 2026, 12:00 in Riyadh. */
 const AT = '2026-11-29T09:00:00.000Z';
@@ -61,35 +62,22 @@ const GARBAGE: [string, UserInput][] = [
 /** Every key any test saw, to check both locales have it. */
 const seenKeys = new Set<string>();
 
-function collect(e: FlowEmitted) {
-  if (e.type !== 'reply') return;
-  seenKeys.add(e.key);
-  for (const c of e.choices ?? []) seenKeys.add(c.key);
-}
-
 function start(overrides: Partial<ComplaintInput> = {}) {
-  const actor = createActor(complaintMachine, { input: { ...input, ...overrides } });
-  const replies: Reply[] = [];
-  const effects: DomainEffect[] = [];
-  actor.on('reply', (e) => {
-    collect(e);
-    const { type: _type, ...reply } = e;
-    replies.push(reply);
-  });
-  actor.on('effect', (e) => effects.push(e.effect));
-  actor.start();
-  const say = (i: UserInput, at = AT): Reply[] => {
-    const before = replies.length;
-    actor.send({ type: 'user.message', input: i, at });
-    return replies.slice(before);
+  const run = startFlow(complaintMachine, { ...input, ...overrides }, { seen: seenKeys });
+  const say = (i: UserInput, at = AT): Reply[] => run.step(i, at).map(asReply);
+  const reprompt = (): Reply[] => run.reprompt().map(asReply);
+  return {
+    actor: run.actor,
+    get replies() {
+      return run.replies().map(asReply);
+    },
+    get effects() {
+      return run.effects();
+    },
+    say,
+    reprompt,
+    state: run.state,
   };
-  const reprompt = (): Reply[] => {
-    const before = replies.length;
-    actor.send({ type: 'flow.reprompt' });
-    return replies.slice(before);
-  };
-  const state = () => actor.getSnapshot().value;
-  return { actor, replies, effects, say, reprompt, state };
 }
 
 const DESCRIPTION = 'تأخر صرف السلة الغذائية ثلاثة أسابيع رغم اعتماد الطلب';

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type AnyActorRef, createActor, fromPromise, waitFor } from 'xstate';
+import { createActor, fromPromise } from 'xstate';
 import { type RequestInput, requestMachine } from '../../flows/request.machine.js';
-import type { CaseSummary, FlowEmitted, LocalText, Reply, UserInput } from '../../flows/types.js';
+import type { CaseSummary, LocalText, Reply, UserInput } from '../../flows/types.js';
 import type { WorkCalendar } from '../../src/domain/calendar.js';
 import { parseProfile } from '../../src/domain/profile.js';
 import { isLocalText } from '../../src/domain/text.js';
 import { nationalIdCheckDigit, validateIban, validateNationalId } from '../../src/domain/validators.js';
+import { AT, choice, type ReplyEvent, startFlow, text } from './harness.js';
 
 // ---- a small inline profile: two request types, two committees with the two SLA kinds (R3e) ----
 
@@ -87,9 +88,6 @@ const profile = parseProfile({
 
 const calendar: WorkCalendar = { workingDays: profile.workingDays, holidays: profile.holidays, timezone: profile.timezone };
 
-/** A Sunday morning in Riyadh. */
-const AT = '2025-03-02T09:00:00.000Z';
-
 const VALID_ID = `100000000${nationalIdCheckDigit('100000000')}`;
 const VALID_IBAN = 'SA0380000000608010167519';
 
@@ -101,12 +99,8 @@ const baseInput: RequestInput = {
   requestTypes: profile.requestTypes,
   committees: profile.committees,
   calendar,
+  reference: 'R-7KQ3-M9XD',
 };
-
-type ReplyEvent = Extract<FlowEmitted, { type: 'reply' }>;
-
-const text = (t: string): UserInput => ({ kind: 'text', text: t });
-const choice = (id: string): UserInput => ({ kind: 'choice', id });
 const sticker: UserInput = { kind: 'attachment', attachment: { kind: 'sticker', mimeType: 'image/webp' } };
 
 interface StartOptions {
@@ -115,7 +109,7 @@ interface StartOptions {
   open?: CaseSummary | null | Error;
 }
 
-async function startFlow(opts: StartOptions = {}) {
+async function startRequest(opts: StartOptions = {}) {
   const machine = requestMachine.provide({
     actors: {
       findOpenRequest: fromPromise(async () => {
@@ -124,50 +118,23 @@ async function startFlow(opts: StartOptions = {}) {
       }),
     },
   });
-  const actor = createActor(machine, {
-    input: {
-      ...baseInput,
-      requestTypes: opts.requestTypes ?? profile.requestTypes,
-      ...(opts.typeId ? { typeId: opts.typeId } : {}),
-    },
+  const run = startFlow(machine, {
+    ...baseInput,
+    requestTypes: opts.requestTypes ?? profile.requestTypes,
+    ...(opts.typeId ? { typeId: opts.typeId } : {}),
   });
-  const emitted: FlowEmitted[] = [];
-  actor.on('*', (e) => {
-    emitted.push(e);
-  });
-  actor.start();
-  await settle(actor);
-  const replies = () => emitted.filter((e): e is ReplyEvent => e.type === 'reply');
+  await run.settle();
   return {
-    actor,
-    emitted,
-    replies,
+    ...run,
     lastReply: (): ReplyEvent => {
-      const r = replies().at(-1);
+      const r = run.last();
       if (!r) throw new Error('no reply yet');
       return r;
     },
-    /** Replies emitted by the next action only. */
-    async send(input: UserInput, at = AT): Promise<ReplyEvent[]> {
-      const before = emitted.length;
-      actor.send({ type: 'user.message', input, at });
-      await settle(actor);
-      return emitted.slice(before).filter((e): e is ReplyEvent => e.type === 'reply');
-    },
-    reprompt(): ReplyEvent[] {
-      const before = emitted.length;
-      actor.send({ type: 'flow.reprompt' });
-      return emitted.slice(before).filter((e): e is ReplyEvent => e.type === 'reply');
-    },
-    state: () => actor.getSnapshot().value,
   };
 }
 
-type Flow = Awaited<ReturnType<typeof startFlow>>;
-
-async function settle(actor: AnyActorRef) {
-  await waitFor(actor, (s) => s.status !== 'active' || !s.matches('checkOpen'));
-}
+type Flow = Awaited<ReturnType<typeof startRequest>>;
 
 const choiceIds = (r: Reply) => (r.choices ?? []).map((c) => c.id);
 
@@ -182,7 +149,7 @@ const FOOD_ANSWERS: UserInput[] = [text(VALID_ID), text('0551234567'), text('5')
 
 /** Food basket up to the first field (both eligibility questions passed). */
 async function foodAtFields(): Promise<Flow> {
-  const f = await startFlow({ typeId: 'food_basket' });
+  const f = await startRequest({ typeId: 'food_basket' });
   await f.send(choice('yes'));
   await f.send(choice('no'));
   return f;
@@ -195,7 +162,7 @@ async function foodAtSummary(): Promise<Flow> {
 }
 
 async function trainingAtSummary(): Promise<Flow> {
-  const f = await startFlow({ typeId: 'training' });
+  const f = await startRequest({ typeId: 'training' });
   await f.send(text(VALID_IBAN));
   await f.send(text('15/9/1446'));
   await f.send({
@@ -213,7 +180,7 @@ describe('request flow', () => {
 
   describe('choosing the type', () => {
     it('given several types, when the flow starts, then it lists them as choices with their names', async () => {
-      const f = await startFlow();
+      const f = await startRequest();
       const r = f.lastReply();
       expect(r.key).toBe('request:chooseType');
       expect(r.choices).toEqual([
@@ -223,7 +190,7 @@ describe('request flow', () => {
     });
 
     it('when a type is chosen, then it keeps only that type and goes on to its eligibility questions', async () => {
-      const f = await startFlow();
+      const f = await startRequest();
       const replies = await f.send(choice('type:food_basket'));
       expect(replies.map((r) => r.key)).toEqual(['request:intro', 'request:eligibility.question']);
       const ctx = f.actor.getSnapshot().context;
@@ -234,24 +201,24 @@ describe('request flow', () => {
     });
 
     it('when an unknown choice arrives, then it asks to choose from the list and repeats the question', async () => {
-      const f = await startFlow();
+      const f = await startRequest();
       const replies = await f.send(choice('type:nope'));
       expect(replies.map((r) => r.key)).toEqual(['common:chooseFromList', 'request:chooseType']);
       expect(f.state()).toBe('chooseType');
     });
 
     it('given a preselected type, then it skips the choice', async () => {
-      const f = await startFlow({ typeId: 'training' });
+      const f = await startRequest({ typeId: 'training' });
       expect(f.replies().map((r) => r.key)).toEqual(['request:intro', 'request:hint.iban']);
     });
 
     it('given only one type, then it skips the choice', async () => {
-      const f = await startFlow({ requestTypes: profile.requestTypes.filter((t) => t.id === 'training') });
-      expect(f.state()).toBe('fields');
+      const f = await startRequest({ requestTypes: profile.requestTypes.filter((t) => t.id === 'training') });
+      expect(f.actor.getSnapshot().matches('fields')).toBe(true);
     });
 
     it('given no types at all, then it says so and returns to the menu', async () => {
-      const f = await startFlow({ requestTypes: [] });
+      const f = await startRequest({ requestTypes: [] });
       expect(f.lastReply().key).toBe('request:noTypes');
       expect(f.actor.getSnapshot().output).toEqual({ next: 'menu' });
     });
@@ -271,7 +238,7 @@ describe('request flow', () => {
     };
 
     it('given an open request, then it shows its reference, status and due date and offers status or menu', async () => {
-      const f = await startFlow({ typeId: 'food_basket', open });
+      const f = await startRequest({ typeId: 'food_basket', open });
       const r = f.lastReply();
       expect(r.key).toBe('request:alreadyOpen');
       expect(r.params?.ref).toBe('R-7KQ3-M9XD');
@@ -283,20 +250,20 @@ describe('request flow', () => {
     });
 
     it('when the person asks for the status, then it finishes into the status flow with the ref', async () => {
-      const f = await startFlow({ typeId: 'food_basket', open });
+      const f = await startRequest({ typeId: 'food_basket', open });
       await f.send(choice('status'));
       expect(f.actor.getSnapshot().status).toBe('done');
       expect(f.actor.getSnapshot().output).toEqual({ next: 'status', nextInput: { ref: 'R-7KQ3-M9XD' } });
     });
 
     it('when the person picks the menu, then it finishes to the menu', async () => {
-      const f = await startFlow({ typeId: 'food_basket', open });
+      const f = await startRequest({ typeId: 'food_basket', open });
       await f.send(choice('menu'));
       expect(f.actor.getSnapshot().output).toEqual({ next: 'menu' });
     });
 
     it('when the look-up fails, then it apologises and returns to the menu', async () => {
-      const f = await startFlow({ typeId: 'food_basket', open: new Error('db down') });
+      const f = await startRequest({ typeId: 'food_basket', open: new Error('db down') });
       expect(f.lastReply().key).toBe('request:lookupFailed');
       expect(f.actor.getSnapshot().output).toEqual({ next: 'menu' });
     });
@@ -304,7 +271,7 @@ describe('request flow', () => {
 
   describe('eligibility pre-check (R10)', () => {
     it('given answers that pass, then it goes on to the fields and records likely_eligible', async () => {
-      const f = await startFlow({ typeId: 'food_basket' });
+      const f = await startRequest({ typeId: 'food_basket' });
       expect(f.lastReply().params?.question).toEqual(lt('هل تقيم في المدينة؟', 'Do you live in the city?'));
       expect(choiceIds(f.lastReply())).toEqual(['yes', 'no']);
       await f.send(choice('yes'));
@@ -314,7 +281,7 @@ describe('request flow', () => {
     });
 
     it('given a disqualifying answer, then it explains honestly that the committee decides and offers to continue', async () => {
-      const f = await startFlow({ typeId: 'food_basket' });
+      const f = await startRequest({ typeId: 'food_basket' });
       await f.send(choice('yes'));
       const [r] = await f.send(choice('yes'));
       expect(r?.key).toBe('request:eligibility.mayNotQualify');
@@ -328,7 +295,7 @@ describe('request flow', () => {
     });
 
     it('given a disqualifying answer, when the person picks the menu, then it finishes without submitting', async () => {
-      const f = await startFlow({ typeId: 'food_basket' });
+      const f = await startRequest({ typeId: 'food_basket' });
       await f.send(choice('no'));
       await f.send(choice('menu'));
       expect(f.actor.getSnapshot().output).toEqual({ next: 'menu' });
@@ -336,9 +303,20 @@ describe('request flow', () => {
     });
 
     it('when the answer is typed text instead of a choice, then it asks to choose from the list', async () => {
-      const f = await startFlow({ typeId: 'food_basket' });
+      const f = await startRequest({ typeId: 'food_basket' });
       const replies = await f.send(text('ربما'));
-      expect(replies.map((r) => r.key)).toEqual(['common:chooseFromList', 'request:eligibility.question']);
+      expect(replies.map((r) => r.key)).toEqual(['common:yesOrNo', 'request:eligibility.question']);
+    });
+
+    it('understands yes and no as people type them ("ايه", "أيوه موافق", "اكيد", "لا والله")', async () => {
+      for (const yes of ['ايه', 'أيوه موافق', 'اكيد', 'yes']) {
+        const f = await startRequest({ typeId: 'food_basket' });
+        const replies = await f.send(text(yes));
+        expect(replies.at(-1)?.params?.n, yes).toBe(2);
+      }
+      const f = await startRequest({ typeId: 'food_basket' });
+      const replies = await f.send(text('لا والله'));
+      expect(replies.at(-1)?.key).toBe('request:eligibility.mayNotQualify');
     });
   });
 
@@ -391,7 +369,7 @@ describe('request flow', () => {
     });
 
     it('training: IBAN, date and document fields reject a wrong value, then accept a right one', async () => {
-      const f = await startFlow({ typeId: 'training' });
+      const f = await startRequest({ typeId: 'training' });
 
       let replies = await f.send(text('SA0080000000608010167519'));
       expect(replies.map((r) => r.key)).toEqual(['validation:iban.checksum', 'request:hint.iban']);
@@ -438,24 +416,44 @@ describe('request flow', () => {
       expect(replies.map((r) => r.key)).toEqual(['common:chooseFromList', 'request:hint.choice']);
     });
 
-    it('on the third wrong answer to the same field, it hands off without any value in the summary', async () => {
+    it('on the third wrong answer the person chooses: try again, a person or the menu (no dead end)', async () => {
       const f = await foodAtFields();
       await f.send(text(VALID_ID));
       await f.send(text('0771234567'));
       await f.send(text('0551234'));
       expect(f.actor.getSnapshot().status).toBe('active');
-      await f.send(text('٠٥٥١٢٣٤٥'));
+      const replies = await f.send(text('٠٥٥١٢٣٤٥'));
+      expect(replies.at(-1)?.key).toBe('common:stuck');
+      expect(choiceIds(f.lastReply())).toEqual(['retry', 'human', 'menu']);
+      expect(f.emitted.find((e) => e.type === 'handoff')).toBeUndefined();
 
+      // Try again: the same field, counted afresh.
+      expect((await f.send(choice('retry'))).at(-1)?.key).toBe('request:hint.phone');
+      await f.send(text('1'));
+      await f.send(text('2'));
+      await f.send(text('3'));
+      await f.send(choice('human'));
       const handoff = f.emitted.find((e) => e.type === 'handoff');
       expect(handoff).toEqual({
         type: 'handoff',
         reason: 'validation_failed',
         category: 'social',
-        summary: { flow: 'request', step: 'mobile', requestType: 'food_basket', attempts: 3 },
+        summary: { flow: 'request', step: 'mobile', requestType: 'food_basket' },
       });
       expect(JSON.stringify(handoff)).not.toContain(VALID_ID);
       expect(f.actor.getSnapshot().status).toBe('done');
       expect(f.actor.getSnapshot().output).toEqual({ next: 'handoff' });
+    });
+
+    it('a question typed at a field is answered and is not a failure ("ليش تبون الهوية؟")', async () => {
+      const f = await foodAtFields();
+      for (let i = 0; i < 4; i++) {
+        const replies = await f.send(text('ليش تبون الهوية؟'));
+        expect(replies.map((r) => r.key)).toEqual(['request:why.nationalId', 'request:hint.nationalId']);
+      }
+      await f.send(text('123'));
+      await f.send(text('123'));
+      expect(f.lastReply().key).toBe('request:hint.nationalId');
     });
 
     it('counts only consecutive failures of one field', async () => {
@@ -564,15 +562,18 @@ describe('request flow', () => {
     });
 
     it('records may_not_qualify when the person continued after a failed pre-check', async () => {
-      const f = await startFlow({ typeId: 'food_basket' });
+      const f = await startRequest({ typeId: 'food_basket' });
       await f.send(choice('no'));
       await f.send(choice('continue'));
+      // R10: the remaining pre-check question is still asked; a second "wrong" answer is recorded too.
+      expect(f.lastReply().params?.n).toBe(2);
+      await f.send(choice('yes'));
       for (const a of FOOD_ANSWERS) await f.send(a);
       await f.send(choice('confirm'));
       await f.send(choice('agree'));
       const effect = f.emitted.find((e) => e.type === 'effect');
       expect(effect?.type === 'effect' && effect.effect.kind === 'request.create' && effect.effect.eligibility).toBe(
-        'may_not_qualify:resident',
+        'may_not_qualify:resident,other_support',
       );
     });
 
@@ -622,10 +623,10 @@ describe('request flow', () => {
   // ---- every waiting state: reprompt and garbage ----
 
   const states: Record<string, { reach: () => Promise<Flow>; question: string }> = {
-    chooseType: { reach: () => startFlow(), question: 'request:chooseType' },
+    chooseType: { reach: () => startRequest(), question: 'request:chooseType' },
     openFound: {
       reach: () =>
-        startFlow({
+        startRequest({
           typeId: 'food_basket',
           open: {
             ref: 'R-7KQ3-M9XD',
@@ -641,10 +642,10 @@ describe('request flow', () => {
         }),
       question: 'request:alreadyOpen',
     },
-    eligibility: { reach: () => startFlow({ typeId: 'food_basket' }), question: 'request:eligibility.question' },
+    eligibility: { reach: () => startRequest({ typeId: 'food_basket' }), question: 'request:eligibility.question' },
     ineligible: {
       reach: async () => {
-        const f = await startFlow({ typeId: 'food_basket' });
+        const f = await startRequest({ typeId: 'food_basket' });
         await f.send(choice('no'));
         return f;
       },
@@ -675,7 +676,7 @@ describe('request flow', () => {
   for (const [name, { reach, question }] of Object.entries(states)) {
     it(`${name}: flow.reprompt re-emits the question`, async () => {
       const f = await reach();
-      expect(f.state()).toBe(name);
+      expect(f.actor.getSnapshot().matches(name)).toBe(true);
       const before = f.lastReply();
       const replies = f.reprompt();
       expect(replies).toEqual([before]);
@@ -688,7 +689,7 @@ describe('request flow', () => {
         const replies = await f.send(input);
         expect(replies.length, `${name} / ${kind}`).toBeGreaterThan(0);
         expect(f.actor.getSnapshot().status, `${name} / ${kind}`).toBe('active');
-        expect(f.state(), `${name} / ${kind}`).toBe(name);
+        expect(f.actor.getSnapshot().matches(name), `${name} / ${kind}`).toBe(true);
       }
     });
   }
