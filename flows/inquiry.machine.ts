@@ -6,11 +6,22 @@
  */
 import { and, assign, emit, not, setup } from 'xstate';
 import { stripInvisible } from '../src/domain/arabic.js';
+import {
+  type Asking,
+  asking,
+  inputOf,
+  notExpected,
+  type QuestionTag,
+  question,
+  questionActions,
+  questionGuards,
+  type Reading,
+} from './question.js';
 import { serviceActors } from './services.js';
 import type { BaseFlowInput, Choice, FaqHit, FlowEmitted, FlowEvent, FlowOutput, Lang, LocalText, UserInput } from './types.js';
 
 /** Version of the inquiry dialogue; bump when a persisted snapshot would no longer fit. */
-export const inquiryFlowVersion = 1;
+export const inquiryFlowVersion = 2;
 
 /** Input of the inquiry dialogue. */
 export interface InquiryInput extends BaseFlowInput {
@@ -34,7 +45,7 @@ export type InquiryPrompt = 'ask' | 'another' | 'rephrase';
 export type InquiryOfferReason = 'unresolved' | 'low_confidence' | 'unavailable';
 
 /** What the inquiry dialogue remembers between turns (persisted, JSON only, small). */
-export interface InquiryContext {
+export interface InquiryContext extends Asking<string> {
   lang: Lang;
   threshold: number;
   /** The question being searched; cleared once the search is done (it is the person's own text). */
@@ -63,13 +74,14 @@ const NOT_HELPFUL_LIMIT = 2;
 
 const menuChoice: Choice = { id: 'menu', key: 'inquiry:choice.menu' };
 
-function inputOf(event: FlowEvent): UserInput | null {
-  return event.type === 'user.message' ? event.input : null;
-}
-
-function choiceOf(event: FlowEvent): string | null {
-  const input = inputOf(event);
-  return input?.kind === 'choice' ? input.id : null;
+/** A choice, a question to search (valid), or what was expected instead. */
+function readInquiry(input: UserInput | null): Reading<string> | null {
+  if (!input) return null;
+  if (input.kind === 'choice') return { kind: 'choice', id: input.id };
+  const q = questionOf(input);
+  if (q !== null) return { kind: 'valid', value: q };
+  if (input.kind === 'text') return { kind: 'invalid', reply: { key: 'inquiry:typeQuestion' } };
+  return { kind: 'invalid', reply: notExpected(input) };
 }
 
 /**
@@ -151,40 +163,33 @@ function reply(key: string, choices?: Choice[]): FlowEmitted {
   return choices ? { type: 'reply', key, choices } : { type: 'reply', key };
 }
 
-/** The inquiry dialogue machine. */
-export const inquiryMachine = setup({
+const inquirySetup = setup({
   types: {
     context: {} as InquiryContext,
     input: {} as InquiryInput,
     events: {} as FlowEvent,
     emitted: {} as FlowEmitted,
     output: {} as FlowOutput,
+    tags: {} as QuestionTag,
   },
   actors: {
     searchFaq: serviceActors.searchFaq,
   },
   guards: {
+    ...questionGuards,
     hasQuery: ({ context }) => context.query !== '',
-    isChoice: ({ event }, params: { id: string }) => choiceOf(event) === params.id,
-    isRelatedChoice: ({ context, event }) => {
-      const id = choiceOf(event);
-      return id?.startsWith('faq:') === true && context.hits.some((h) => `faq:${h.id}` === id);
+    isRelatedChoice: ({ context }) => {
+      const r = context.reading;
+      return r?.kind === 'choice' && r.id.startsWith('faq:') && context.hits.some((h) => `faq:${h.id}` === r.id);
     },
-    hasQuestion: ({ event }) => {
-      const input = inputOf(event);
-      return input !== null && questionOf(input) !== null;
-    },
-    isText: ({ event }) => inputOf(event)?.kind === 'text',
-    isChoiceInput: ({ event }) => inputOf(event)?.kind === 'choice',
     isLastStraw: ({ context }) => context.notHelpful + 1 >= NOT_HELPFUL_LIMIT,
     isSearchDown: ({ context }) => context.offerReason === 'unavailable',
   },
   actions: {
-    storeQuestion: assign({
-      query: ({ event }) => {
-        const input = inputOf(event);
-        return (input && questionOf(input)) ?? '';
-      },
+    readInquiry: assign(({ event }) => ({ reading: readInquiry(inputOf(event)) })),
+    storeQuestion: assign({ query: ({ context }) => (context.reading?.kind === 'valid' ? context.reading.value : '') }),
+    showRelated: assign({
+      current: ({ context }) => (context.reading?.kind === 'choice' ? context.reading.id.slice('faq:'.length) : null),
     }),
     askQuestion: emit(({ context }) => reply(PROMPT_KEYS[context.prompt], [menuChoice])),
     showAnswer: emit(({ context }): FlowEmitted => {
@@ -206,15 +211,22 @@ export const inquiryMachine = setup({
       category: 'general',
       summary: { flow: 'inquiry', attempts: context.attempts, lastTopic: context.lastTopic },
     })),
+    toHandoff: assign({ outcome: { next: 'handoff' } }),
+    helped: assign({ prompt: 'another', notHelpful: 0 }),
+    unresolved: assign(({ context }) => ({ notHelpful: context.notHelpful + 1, offerReason: 'unresolved' as const })),
+    notHelped: assign(({ context }) => ({ notHelpful: context.notHelpful + 1, prompt: 'rephrase' as const })),
+    rephrase: assign({ prompt: 'rephrase' }),
     replyThanks: emit(reply('inquiry:thanks')),
     replySorry: emit(reply('inquiry:sorry')),
-    replyNoQuestion: emit(reply('inquiry:typeQuestion')),
-    replyUnsupported: emit(reply('common:unsupportedAttachment')),
-    replyChooseFromList: emit(reply('common:chooseFromList')),
+    ...questionActions<InquiryContext>(),
   },
-}).createMachine({
+});
+
+/** The inquiry dialogue machine. */
+export const inquiryMachine = inquirySetup.createMachine({
   id: 'inquiry',
   context: ({ input }) => ({
+    ...asking,
     lang: input.lang,
     threshold: input.confidenceThreshold,
     query: (input.query !== undefined && questionOf({ kind: 'text', text: input.query })) || '',
@@ -235,20 +247,16 @@ export const inquiryMachine = setup({
     },
 
     /** Free text: the first question, another one after a helpful answer, or a rephrased one. */
-    asking: {
-      entry: 'askQuestion',
-      on: {
-        'flow.reprompt': { target: 'asking', reenter: true },
-        'user.message': [
-          { guard: { type: 'isChoice', params: { id: 'menu' } }, target: 'done' },
-          { guard: 'hasQuestion', target: 'searching', actions: 'storeQuestion' },
-          { guard: 'isText', actions: ['replyNoQuestion', 'askQuestion'] },
-          { guard: 'isChoiceInput', actions: ['replyChooseFromList', 'askQuestion'] },
-          { actions: ['replyUnsupported', 'askQuestion'] },
-        ],
-      },
-    },
-
+    asking: question(inquirySetup, 'asking', {
+      ask: 'askQuestion',
+      read: 'readInquiry',
+      tags: ['asksText'],
+      reask: 'askQuestion',
+      answers: [
+        { guard: { type: 'picked', params: { id: 'menu' } }, target: 'done' },
+        { guard: 'isValid', target: 'searching', actions: 'storeQuestion' },
+      ],
+    }),
     // R2: answers come from the association's own FAQ and policy texts.
     searching: {
       invoke: {
@@ -296,70 +304,44 @@ export const inquiryMachine = setup({
     },
 
     /** An answer is on screen: did it help, or one of the related questions. */
-    answered: {
-      entry: 'showAnswer',
-      on: {
-        'flow.reprompt': { target: 'answered', reenter: true },
-        'user.message': [
-          {
-            guard: { type: 'isChoice', params: { id: 'helpful' } },
-            target: 'asking',
-            actions: ['replyThanks', assign({ prompt: 'another', notHelpful: 0 })],
-          },
-          {
-            // R3c: the second unhelpful answer: offer a member of staff.
-            guard: and([{ type: 'isChoice', params: { id: 'not_helpful' } }, 'isLastStraw']),
-            target: 'offering',
-            actions: assign(({ context }) => ({ notHelpful: context.notHelpful + 1, offerReason: 'unresolved' as const })),
-          },
-          {
-            guard: { type: 'isChoice', params: { id: 'not_helpful' } },
-            target: 'asking',
-            actions: [
-              'replySorry',
-              assign(({ context }) => ({ notHelpful: context.notHelpful + 1, prompt: 'rephrase' as const })),
-            ],
-          },
-          {
-            guard: 'isRelatedChoice',
-            target: 'answered',
-            reenter: true,
-            actions: assign({ current: ({ event }) => choiceOf(event)?.slice('faq:'.length) ?? null }),
-          },
-          { guard: { type: 'isChoice', params: { id: 'menu' } }, target: 'done' },
-          // R3a: a new question typed instead of pressing a button is simply searched.
-          { guard: 'hasQuestion', target: 'searching', actions: 'storeQuestion' },
-          { guard: 'isText', actions: ['replyNoQuestion', 'askHelpful'] },
-          { guard: 'isChoiceInput', actions: ['replyChooseFromList', 'askHelpful'] },
-          { actions: ['replyUnsupported', 'askHelpful'] },
-        ],
-      },
-    },
+    answered: question(inquirySetup, 'answered', {
+      ask: 'showAnswer',
+      read: 'readInquiry',
+      tags: ['asksChoice', 'asksText'],
+      reask: 'askHelpful',
+      answers: [
+        { guard: { type: 'picked', params: { id: 'helpful' } }, target: 'asking', actions: ['replyThanks', 'helped'] },
+        {
+          // R3c: the second unhelpful answer: offer a member of staff.
+          guard: and([{ type: 'picked', params: { id: 'not_helpful' } }, 'isLastStraw']),
+          target: 'offering',
+          actions: 'unresolved',
+        },
+        { guard: { type: 'picked', params: { id: 'not_helpful' } }, target: 'asking', actions: ['replySorry', 'notHelped'] },
+        { guard: 'isRelatedChoice', target: 'answered', reenter: true, actions: 'showRelated' },
+        { guard: { type: 'picked', params: { id: 'menu' } }, target: 'done' },
+        // R3a: a new question typed instead of pressing a button is simply searched.
+        { guard: 'isValid', target: 'searching', actions: 'storeQuestion' },
+      ],
+    }),
 
     /** R3c: no good answer (or no search): a member of staff, another wording, or the menu. */
-    offering: {
-      entry: 'offerHuman',
-      on: {
-        'flow.reprompt': { target: 'offering', reenter: true },
-        'user.message': [
-          {
-            guard: { type: 'isChoice', params: { id: 'human' } },
-            target: 'done',
-            actions: ['handOff', assign({ outcome: { next: 'handoff' } })],
-          },
-          {
-            guard: and([{ type: 'isChoice', params: { id: 'rephrase' } }, not('isSearchDown')]),
-            target: 'asking',
-            actions: assign({ prompt: 'rephrase' }),
-          },
-          { guard: { type: 'isChoice', params: { id: 'menu' } }, target: 'done' },
-          { guard: 'hasQuestion', target: 'searching', actions: 'storeQuestion' },
-          { guard: 'isText', actions: ['replyNoQuestion', 'offerHuman'] },
-          { guard: 'isChoiceInput', actions: ['replyChooseFromList', 'offerHuman'] },
-          { actions: ['replyUnsupported', 'offerHuman'] },
-        ],
-      },
-    },
+    offering: question(inquirySetup, 'offering', {
+      ask: 'offerHuman',
+      read: 'readInquiry',
+      tags: ['asksChoice', 'asksText'],
+      reask: 'offerHuman',
+      answers: [
+        { guard: { type: 'picked', params: { id: 'human' } }, target: 'done', actions: ['handOff', 'toHandoff'] },
+        {
+          guard: and([{ type: 'picked', params: { id: 'rephrase' } }, not('isSearchDown')]),
+          target: 'asking',
+          actions: 'rephrase',
+        },
+        { guard: { type: 'picked', params: { id: 'menu' } }, target: 'done' },
+        { guard: 'isValid', target: 'searching', actions: 'storeQuestion' },
+      ],
+    }),
 
     done: { type: 'final' },
   },

@@ -4,9 +4,21 @@
  * free-text message by intent. Ends by naming the next dialogue.
  */
 import { assign, emit, enqueueActions, fromPromise, setup } from 'xstate';
+import { yesNo } from '../src/domain/wording.js';
+import {
+  type Asking,
+  asking,
+  inputOf,
+  notExpected,
+  type QuestionTag,
+  question,
+  questionActions,
+  questionGuards,
+  type Reading,
+} from './question.js';
 import type { BaseFlowInput, FlowEmitted, FlowEvent, FlowId, FlowOutput, LocalText, UserInput } from './types.js';
 
-export const menuFlowVersion = 1;
+export const menuFlowVersion = 2;
 
 /** Why the menu is shown. */
 export type MenuMode = 'welcome' | 'menu' | 'restart' | 'cancelled';
@@ -48,7 +60,9 @@ const INTENT_TO_FLOW: Partial<Record<RouteResult['intent'], FlowId>> = {
   rating: 'rating',
 };
 
-interface MenuContext {
+interface MenuContext extends Asking<string> {
+  /** The full privacy notice was shown in this dialogue; later asks show a short reminder (R6). */
+  consentShown: boolean;
   input: Omit<MenuInput, 'text'>;
   lang: MenuInput['lang'];
   text: string | null;
@@ -62,17 +76,32 @@ function textOf(input: UserInput): string | null {
   return null;
 }
 
-function choiceOf(input: UserInput): string | null {
-  return input.kind === 'choice' ? input.id : null;
+/** At the menu: a choice, or text to route (valid), or a message of another kind. */
+function readMenu(input: UserInput | null): Reading<string> | null {
+  if (!input) return null;
+  if (input.kind === 'choice') return { kind: 'choice', id: input.id };
+  const text = textOf(input);
+  if (text !== null) return { kind: 'valid', value: text };
+  return { kind: 'invalid', reply: notExpected(input) };
 }
 
-export const menuMachine = setup({
+/** R6: consent accepted in words ("ايه موافق", "اكيد", "أوافق") as well as with the button. */
+function readConsent(input: UserInput | null): Reading<string> | null {
+  if (!input) return null;
+  if (input.kind === 'choice') return { kind: 'choice', id: input.id };
+  const yn = input.kind === 'text' ? yesNo(input.text) : null;
+  if (yn) return { kind: 'choice', id: yn === 'yes' ? 'accept' : 'decline' };
+  return { kind: 'invalid', reply: { key: 'menu:consentReminder' } };
+}
+
+const menuSetup = setup({
   types: {
     context: {} as MenuContext,
     input: {} as MenuInput,
     events: {} as FlowEvent,
     emitted: {} as FlowEmitted,
     output: {} as FlowOutput,
+    tags: {} as QuestionTag,
   },
   actors: {
     routeText: fromPromise<RouteResult, { text: string; lang: MenuInput['lang'] }>(async () => {
@@ -80,28 +109,65 @@ export const menuMachine = setup({
     }),
   },
   guards: {
+    ...questionGuards,
     needsConsent: ({ context }) =>
       context.target !== null &&
       NEEDS_CONSENT.has(context.target) &&
       context.input.consentVersion !== context.input.consent.version,
+    isMenuChoice: ({ context }) => {
+      const r = context.reading;
+      return r?.kind === 'choice' && MENU_CHOICES.some((m) => m.id === r.id);
+    },
   },
   actions: {
     showMenu: emit({ type: 'reply', key: 'menu:menu', choices: MENU_CHOICES }),
-    askConsent: emit(({ context }) => ({
-      type: 'reply' as const,
-      key: 'menu:consent',
-      params: { text: context.input.consent.text, version: context.input.consent.version },
-      choices: [
-        { id: 'accept', key: 'menu:consentAccept' },
-        { id: 'decline', key: 'menu:consentDecline' },
-      ],
+    // R6: the full notice the first time in this dialogue, then a short reminder with the buttons.
+    askConsent: enqueueActions(({ context, enqueue }) => {
+      enqueue.emit({
+        type: 'reply',
+        key: context.consentShown ? 'menu:consentShort' : 'menu:consent',
+        params: { text: context.input.consent.text, version: context.input.consent.version },
+        choices: [
+          { id: 'accept', key: 'menu:consentAccept' },
+          { id: 'decline', key: 'menu:consentDecline' },
+        ],
+      });
+      enqueue.assign({ consentShown: true });
+    }),
+    readMenu: assign(({ event }) => ({ reading: readMenu(inputOf(event)) })),
+    readConsent: assign(({ event }) => ({ reading: readConsent(inputOf(event)) })),
+    switchLanguage: enqueueActions(({ context, enqueue }) => {
+      const lang = context.lang === 'ar' ? 'en' : 'ar';
+      enqueue.assign({ lang });
+      enqueue.emit({ type: 'effect', effect: { kind: 'beneficiary.language', lang } });
+    }),
+    chooseTarget: assign(({ context }) => ({
+      target: context.reading?.kind === 'choice' ? (context.reading.id as FlowId) : null,
     })),
+    takeText: assign(({ context }) => ({ text: context.reading?.kind === 'valid' ? context.reading.value : null })),
+    // R6: the acceptance is recorded with the version of the text shown.
+    recordConsent: enqueueActions(({ context, event, enqueue }) => {
+      enqueue.emit({
+        type: 'effect',
+        effect: {
+          kind: 'beneficiary.consent',
+          version: context.input.consent.version,
+          at: event.type === 'user.message' ? event.at : '',
+        },
+      });
+      enqueue.emit({ type: 'reply', key: 'menu:consentThanks' });
+      enqueue.assign({ next: context.target ?? 'menu' });
+    }),
+    sayDeclined: emit({ type: 'reply', key: 'menu:consentDeclined' }),
+    ...questionActions<MenuContext>(),
   },
-}).createMachine({
+});
+
+export const menuMachine = menuSetup.createMachine({
   id: 'menu',
   context: ({ input }) => {
     const { text, ...rest } = input;
-    return { input: rest, lang: input.lang, text: text ?? null, target: null, next: 'menu' };
+    return { ...asking, consentShown: false, input: rest, lang: input.lang, text: text ?? null, target: null, next: 'menu' };
   },
   initial: 'start',
   output: ({ context }) => ({ next: context.next, nextInput: context.nextInput }),
@@ -119,54 +185,17 @@ export const menuMachine = setup({
       }),
       always: [{ guard: ({ context }) => context.text !== null, target: 'routing' }, { target: 'menu' }],
     },
-    menu: {
-      entry: 'showMenu',
-      on: {
-        'flow.reprompt': { target: 'menu', reenter: true },
-        'user.message': [
-          {
-            guard: ({ event }) => choiceOf(event.input) === 'language',
-            target: 'menu',
-            reenter: true,
-            actions: [
-              assign({ lang: ({ context }) => (context.lang === 'ar' ? 'en' : 'ar') }),
-              emit(({ context }) => ({
-                type: 'effect' as const,
-                effect: { kind: 'beneficiary.language' as const, lang: context.lang },
-              })),
-            ],
-          },
-          {
-            guard: ({ event }) => choiceOf(event.input) === 'human',
-            target: 'handoff',
-          },
-          {
-            guard: ({ event }) => {
-              const c = choiceOf(event.input);
-              return c !== null && MENU_CHOICES.some((m) => m.id === c);
-            },
-            target: 'gate',
-            actions: assign({ target: ({ event }) => choiceOf((event as { input: UserInput }).input) as FlowId }),
-          },
-          {
-            guard: ({ event }) => textOf(event.input) !== null,
-            target: 'routing',
-            actions: assign({ text: ({ event }) => textOf((event as { input: UserInput }).input) }),
-          },
-          {
-            target: 'menu',
-            reenter: true,
-            actions: emit(({ event }) => ({
-              type: 'reply' as const,
-              key:
-                event.type === 'user.message' && event.input.kind === 'choice'
-                  ? 'common:chooseFromList'
-                  : 'common:unsupportedAttachment',
-            })),
-          },
-        ],
-      },
-    },
+    menu: question(menuSetup, 'menu', {
+      ask: 'showMenu',
+      read: 'readMenu',
+      tags: ['asksChoice'],
+      answers: [
+        { guard: { type: 'picked', params: { id: 'language' } }, target: 'menu', reenter: true, actions: 'switchLanguage' },
+        { guard: { type: 'picked', params: { id: 'human' } }, target: 'handoff' },
+        { guard: 'isMenuChoice', target: 'gate', actions: 'chooseTarget' },
+        { guard: 'isValid', target: 'routing', actions: 'takeText' },
+      ],
+    }),
     routing: {
       invoke: {
         src: 'routeText',
@@ -199,33 +228,17 @@ export const menuMachine = setup({
         { target: 'done', actions: assign({ next: ({ context }) => context.target ?? 'menu' }) },
       ],
     },
-    consent: {
-      entry: 'askConsent',
-      on: {
-        'flow.reprompt': { target: 'consent', reenter: true },
-        'user.message': [
-          {
-            // R6: the acceptance is recorded with the version of the text shown.
-            guard: ({ event }) => choiceOf(event.input) === 'accept',
-            target: 'done',
-            actions: [
-              emit(({ context, event }) => ({
-                type: 'effect' as const,
-                effect: { kind: 'beneficiary.consent' as const, version: context.input.consent.version, at: event.at },
-              })),
-              emit({ type: 'reply', key: 'menu:consentThanks' }),
-              assign({ next: ({ context }) => context.target ?? 'menu' }),
-            ],
-          },
-          {
-            guard: ({ event }) => choiceOf(event.input) === 'decline',
-            target: 'menu',
-            actions: emit({ type: 'reply', key: 'menu:consentDeclined' }),
-          },
-          { target: 'consent', reenter: true, actions: emit({ type: 'reply', key: 'common:chooseFromList' }) },
-        ],
-      },
-    },
+    consent: question(menuSetup, 'consent', {
+      ask: 'askConsent',
+      read: 'readConsent',
+      tags: ['asksConsent'],
+      // Not understood: the short reminder with the buttons says what is expected.
+      otherwise: [],
+      answers: [
+        { guard: { type: 'picked', params: { id: 'accept' } }, target: 'done', actions: 'recordConsent' },
+        { guard: { type: 'picked', params: { id: 'decline' } }, target: 'menu', actions: 'sayDeclined' },
+      ],
+    }),
     handoff: {
       entry: emit({ type: 'handoff', reason: 'requested' }),
       always: { target: 'done', actions: assign({ next: 'handoff' }) },

@@ -145,6 +145,11 @@ export interface QuestionSpec<S> {
   help?: ActionOf<S> | readonly ActionOf<S>[];
   /** Where to go after {@link FAILURE_LADDER} failures; without it the question is simply asked again. */
   ladder?: string;
+  /**
+   * After a refused answer, run these instead of asking the whole question again (a case shown in
+   * detail repeats only its choices).
+   */
+  reask?: ActionOf<S> | readonly ActionOf<S>[];
 }
 
 /** The toolkit's own guards and actions, which every question machine registers. */
@@ -155,6 +160,7 @@ type Own =
   | 'atLadder'
   | 'beginQuestion'
   | 'countFailure'
+  | 'countFailureHere'
   | 'keepFailures'
   | 'clearReading'
   | 'sayProblem';
@@ -187,7 +193,12 @@ export function question<S extends AnySetup>(_machine: S, name: string, spec: Qu
     always.push({ guard: own('isHelp'), target: name, reenter: true, actions: [...list(spec.help), own('keepFailures')] });
   always.push({ guard: own('isStale'), target: name, reenter: true, actions: [own('sayProblem'), own('keepFailures')] });
   if (spec.ladder) always.push({ guard: own('atLadder'), target: spec.ladder, actions: [...otherwise, own('clearReading')] });
-  always.push({ guard: own('hasReading'), target: name, reenter: true, actions: [...otherwise, own('countFailure')] });
+  if (spec.reask)
+    always.push({
+      guard: own('hasReading'),
+      actions: [...otherwise, ...list(spec.reask), own('countFailureHere'), own('clearReading')],
+    });
+  else always.push({ guard: own('hasReading'), target: name, reenter: true, actions: [...otherwise, own('countFailure')] });
   const config = {
     // The reading of the previous message never leaks into this question.
     entry: [own('beginQuestion'), ...list(spec.ask)],
@@ -214,6 +225,9 @@ export function questionActions<TContext extends Asking>() {
     ),
     countFailure: assign<TContext, FlowEvent, undefined, FlowEvent, never>(
       ({ context }) => ({ failures: context.failures + 1, retrying: true }) as Partial<TContext>,
+    ),
+    countFailureHere: assign<TContext, FlowEvent, undefined, FlowEvent, never>(
+      ({ context }) => ({ failures: context.failures + 1 }) as Partial<TContext>,
     ),
     keepFailures: assign<TContext, FlowEvent, undefined, FlowEvent, never>(() => ({ retrying: true }) as Partial<TContext>),
     clearReading: assign<TContext, FlowEvent, undefined, FlowEvent, never>(() => ({ reading: null }) as Partial<TContext>),

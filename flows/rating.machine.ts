@@ -4,11 +4,22 @@
  * (digits in either script, stars, faces, words), an optional comment, then a rating record. A low
  * score tells the person an officer will follow up; the engine alerts the officer from the effect.
  */
-import { assign, enqueueActions, setup } from 'xstate';
+import { and, assign, emit, setup } from 'xstate';
 import { normalizeArabic, stripInvisible, toLatinDigits } from '../src/domain/arabic.js';
 import type { Profile } from '../src/domain/profile.js';
 import { normalizeReference } from '../src/domain/reference.js';
 import { validateText } from '../src/domain/validators.js';
+import {
+  type Asking,
+  asking,
+  inputOf,
+  type QuestionTag,
+  question,
+  questionActions,
+  questionGuards,
+  type Reading,
+  readChoice,
+} from './question.js';
 import { serviceActors } from './services.js';
 import type {
   BaseFlowInput,
@@ -23,7 +34,7 @@ import type {
 } from './types.js';
 
 /** Version of the rating dialogue; bump when a persisted snapshot would no longer fit. */
-export const ratingFlowVersion = 1;
+export const ratingFlowVersion = 2;
 
 /** What is being rated: a request or a complaint, by reference. */
 export interface RatingTarget {
@@ -44,7 +55,9 @@ interface Candidate extends RatingTarget {
 }
 
 /** What the rating dialogue remembers between turns (persisted, JSON only). */
-export interface RatingContext {
+export interface RatingContext extends Asking<number | string | null> {
+  /** The time of the message being handled (the machine has no clock). */
+  at: string | null;
   beneficiaryId: string;
   /** The (first) rating question of the profile. */
   question: LocalText | null;
@@ -174,13 +187,22 @@ function readCandidate(input: UserInput, candidates: Candidate[]): Candidate | n
   return ref === null ? null : (candidates.find((c) => c.ref === ref) ?? null);
 }
 
-function inputOf(event: FlowEvent): UserInput | null {
-  return event.type === 'user.message' ? event.input : null;
+function readCase(ctx: RatingContext, input: UserInput | null): Reading<string> | null {
+  if (!input) return null;
+  const c = readCandidate(input, ctx.candidates);
+  return c ? { kind: 'valid', value: c.ref } : { kind: 'invalid', reply: { key: 'common:chooseFromList' } };
 }
 
-function isChoice(event: FlowEvent, id: string): boolean {
-  const input = inputOf(event);
-  return input?.kind === 'choice' && input.id === id;
+function readScoreOf(input: UserInput | null): Reading<number> | null {
+  if (!input) return null;
+  const score = readScore(input);
+  return score === null ? { kind: 'invalid', reply: { key: 'rating:score.invalid' } } : { kind: 'valid', value: score };
+}
+
+function readCommentOf(input: UserInput | null): Reading<string | null> | null {
+  if (!input) return null;
+  const r = readComment(input);
+  return r.ok ? { kind: 'valid', value: r.value ?? null } : { kind: 'invalid', reply: r.reply };
 }
 
 function rateable(cases: CaseSummary[]): Candidate[] {
@@ -199,45 +221,39 @@ function scoreChoices(): Choice[] {
   }));
 }
 
-/** The rating dialogue machine (R8). */
-export const ratingMachine = setup({
+const ratingSetup = setup({
   types: {
     context: {} as RatingContext,
     input: {} as RatingInput,
     events: {} as FlowEvent,
     emitted: {} as FlowEmitted,
     output: {} as FlowOutput,
+    tags: {} as QuestionTag,
   },
   actors: {
     listCases: serviceActors.listCases,
     getCase: serviceActors.getCase,
   },
   actions: {
-    reply: enqueueActions(({ enqueue }, params: Reply) => {
-      enqueue.emit({ type: 'reply', ...params });
+    reply: emit((_, params: Reply) => ({ type: 'reply' as const, ...params })),
+    askGeneral: emit({
+      type: 'reply',
+      key: 'rating:general.question',
+      choices: [
+        { id: 'general', key: 'rating:general.rate' },
+        { id: 'menu', key: 'rating:general.menu' },
+      ],
     }),
-    askGeneral: enqueueActions(({ enqueue }) => {
-      enqueue.emit({
-        type: 'reply',
-        key: 'rating:general.question',
-        choices: [
-          { id: 'general', key: 'rating:general.rate' },
-          { id: 'menu', key: 'rating:general.menu' },
-        ],
-      });
-    }),
-    askCase: enqueueActions(({ context, enqueue }) => {
-      enqueue.emit({
-        type: 'reply',
-        key: 'rating:pick.question',
-        choices: context.candidates.map((c) => ({
-          id: `case:${c.ref}`,
-          key: 'rating:pick.option',
-          params: { title: c.title, ref: c.ref },
-        })),
-      });
-    }),
-    askScore: enqueueActions(({ context, enqueue }) => {
+    askCase: emit(({ context }) => ({
+      type: 'reply' as const,
+      key: 'rating:pick.question',
+      choices: context.candidates.map((c) => ({
+        id: `case:${c.ref}`,
+        key: 'rating:pick.option',
+        params: { title: c.title, ref: c.ref },
+      })),
+    })),
+    askScore: emit(({ context }) => {
       const params: Record<string, string | LocalText> = {};
       let key = 'rating:score.questionDefault';
       if (context.question) {
@@ -249,70 +265,68 @@ export const ratingMachine = setup({
           key = 'rating:score.questionCase';
         }
       }
-      enqueue.emit({ type: 'reply', key, params, choices: scoreChoices() });
+      return { type: 'reply' as const, key, params, choices: scoreChoices() };
     }),
-    askComment: enqueueActions(({ context, enqueue }) => {
-      const low = context.score !== null && context.score <= LOW_SCORE;
-      enqueue.emit({
-        type: 'reply',
-        key: low ? 'rating:comment.questionLow' : 'rating:comment.question',
-        params: { max: COMMENT.maxLength },
-        choices: [{ id: 'skip', key: 'rating:comment.skip' }],
-      });
-    }),
+    askComment: emit(({ context }) => ({
+      type: 'reply' as const,
+      key: context.score !== null && context.score <= LOW_SCORE ? 'rating:comment.questionLow' : 'rating:comment.question',
+      params: { max: COMMENT.maxLength },
+      choices: [{ id: 'skip', key: 'rating:comment.skip' }],
+    })),
     setCandidates: assign((_, params: { cases: CaseSummary[] }) => ({ candidates: rateable(params.cases) })),
     setOnlyCandidate: assign(({ context }) => {
       const c = context.candidates[0];
       return c ? { target: { kind: c.kind, ref: c.ref }, targetTitle: c.title } : {};
     }),
     setTitle: assign((_, params: { found: CaseSummary | null }) => ({ targetTitle: params.found?.title ?? null })),
-    pickCandidate: assign(({ context, event }) => {
-      const input = inputOf(event);
-      const c = input ? readCandidate(input, context.candidates) : null;
+    pickCandidate: assign(({ context }) => {
+      const ref = context.reading?.kind === 'valid' ? context.reading.value : null;
+      const c = context.candidates.find((x) => x.ref === ref);
       return c ? { target: { kind: c.kind, ref: c.ref }, targetTitle: c.title } : {};
     }),
+    readChoice: assign(({ event }) => ({ reading: readChoice(event) })),
+    readCase: assign(({ context, event }) => ({ reading: readCase(context, inputOf(event)) })),
+    readScore: assign(({ event }) => ({ reading: readScoreOf(inputOf(event)) })),
+    readComment: assign(({ event }) => ({
+      reading: readCommentOf(inputOf(event)),
+      at: event.type === 'user.message' ? event.at : null,
+    })),
     generalTarget: assign({ target: null, targetTitle: null }),
-    saveScore: assign(({ event }) => {
-      const input = inputOf(event);
-      return { score: input ? readScore(input) : null };
-    }),
+    saveScore: assign(({ context }) => ({ score: context.reading?.kind === 'valid' ? Number(context.reading.value) : null })),
     /** R8: one rating record; the engine alerts the officer on a low score. */
-    submit: enqueueActions(({ context, event, enqueue }) => {
-      const input = inputOf(event);
-      const comment = input ? readComment(input) : null;
-      if (event.type !== 'user.message' || !comment?.ok || context.score === null) return;
-      enqueue.emit({
-        type: 'effect',
+    submit: emit(({ context }) => {
+      const comment = context.reading?.kind === 'valid' ? context.reading.value : null;
+      return {
+        type: 'effect' as const,
         effect: {
-          kind: 'rating.create',
+          kind: 'rating.create' as const,
           target: context.target,
-          score: context.score,
-          ...(comment.value !== undefined ? { comment: comment.value } : {}),
-          at: event.at,
+          score: context.score ?? 0,
+          ...(typeof comment === 'string' ? { comment } : {}),
+          at: context.at ?? '',
         },
-      });
-      enqueue.emit({ type: 'reply', key: 'rating:thanks', params: { score: context.score, stars: '⭐'.repeat(context.score) } });
-      if (context.score <= LOW_SCORE) enqueue.emit({ type: 'reply', key: 'rating:followUp' });
+      };
     }),
+    sayThanks: emit(({ context }) => {
+      const score = context.score ?? 0;
+      return { type: 'reply' as const, key: 'rating:thanks', params: { score, stars: '⭐'.repeat(score) } };
+    }),
+    sayFollowUp: emit({ type: 'reply', key: 'rating:followUp' }),
+    ...questionActions<RatingContext>(),
   },
   guards: {
+    ...questionGuards,
     hasTarget: ({ context }) => context.target !== null,
-    isCandidate: ({ context, event }) => {
-      const input = inputOf(event);
-      return input !== null && readCandidate(input, context.candidates) !== null;
-    },
-    isScore: ({ event }) => {
-      const input = inputOf(event);
-      return input !== null && readScore(input) !== null;
-    },
-    isComment: ({ event }) => {
-      const input = inputOf(event);
-      return input !== null && readComment(input).ok;
-    },
+    isLowScore: ({ context }) => context.score !== null && context.score <= LOW_SCORE,
   },
-}).createMachine({
+});
+
+/** The rating dialogue machine (R8). */
+export const ratingMachine = ratingSetup.createMachine({
   id: 'rating',
   context: ({ input }) => ({
+    ...asking,
+    at: null,
     beneficiaryId: input.beneficiaryId,
     question: input.questions[0]?.text ?? null,
     target: input.target ? { kind: input.target.kind, ref: input.target.ref } : null,
@@ -370,57 +384,36 @@ export const ratingMachine = setup({
         { target: 'pickCase' },
       ],
     },
-    general: {
-      entry: 'askGeneral',
-      on: {
-        'flow.reprompt': { target: 'general', reenter: true },
-        'user.message': [
-          { guard: ({ event }) => isChoice(event, 'general'), target: 'score', actions: 'generalTarget' },
-          { guard: ({ event }) => isChoice(event, 'menu'), target: 'done' },
-          { target: 'general', reenter: true, actions: { type: 'reply', params: { key: 'common:chooseFromList' } } },
-        ],
-      },
-    },
-    pickCase: {
-      entry: 'askCase',
-      on: {
-        'flow.reprompt': { target: 'pickCase', reenter: true },
-        'user.message': [
-          { guard: 'isCandidate', target: 'score', actions: 'pickCandidate' },
-          { target: 'pickCase', reenter: true, actions: { type: 'reply', params: { key: 'common:chooseFromList' } } },
-        ],
-      },
-    },
-    score: {
-      entry: 'askScore',
-      on: {
-        'flow.reprompt': { target: 'score', reenter: true },
-        'user.message': [
-          { guard: 'isScore', target: 'comment', actions: 'saveScore' },
-          { target: 'score', reenter: true, actions: { type: 'reply', params: { key: 'rating:score.invalid' } } },
-        ],
-      },
-    },
-    comment: {
-      entry: 'askComment',
-      on: {
-        'flow.reprompt': { target: 'comment', reenter: true },
-        'user.message': [
-          { guard: 'isComment', target: 'done', actions: 'submit' },
-          {
-            target: 'comment',
-            reenter: true,
-            actions: {
-              type: 'reply',
-              params: ({ event }) => {
-                const r = readComment(event.input);
-                return r.ok ? { key: 'common:chooseFromList' } : r.reply;
-              },
-            },
-          },
-        ],
-      },
-    },
+    general: question(ratingSetup, 'general', {
+      ask: 'askGeneral',
+      read: 'readChoice',
+      tags: ['asksChoice'],
+      answers: [
+        { guard: { type: 'picked', params: { id: 'general' } }, target: 'score', actions: 'generalTarget' },
+        { guard: { type: 'picked', params: { id: 'menu' } }, target: 'done' },
+      ],
+    }),
+    pickCase: question(ratingSetup, 'pickCase', {
+      ask: 'askCase',
+      read: 'readCase',
+      tags: ['asksChoice', 'asksReference'],
+      answers: [{ guard: 'isValid', target: 'score', actions: 'pickCandidate' }],
+    }),
+    score: question(ratingSetup, 'score', {
+      ask: 'askScore',
+      read: 'readScore',
+      tags: ['asksScore'],
+      answers: [{ guard: 'isValid', target: 'comment', actions: 'saveScore' }],
+    }),
+    comment: question(ratingSetup, 'comment', {
+      ask: 'askComment',
+      read: 'readComment',
+      tags: ['asksText'],
+      answers: [
+        { guard: and(['isValid', 'isLowScore']), target: 'done', actions: ['submit', 'sayThanks', 'sayFollowUp'] },
+        { guard: 'isValid', target: 'done', actions: ['submit', 'sayThanks'] },
+      ],
+    }),
     done: { type: 'final' },
   },
 });

@@ -7,6 +7,17 @@ import { and, assign, emit, enqueueActions, setup } from 'xstate';
 import { stripInvisible } from '../src/domain/arabic.js';
 import { localDateText } from '../src/domain/calendar.js';
 import { normalizeReference } from '../src/domain/reference.js';
+import {
+  type Asking,
+  asking,
+  inputOf,
+  notExpected,
+  type QuestionTag,
+  question,
+  questionActions,
+  questionGuards,
+  type Reading,
+} from './question.js';
 import { serviceActors } from './services.js';
 import type {
   BaseFlowInput,
@@ -22,7 +33,7 @@ import type {
 } from './types.js';
 
 /** Version of the status dialogue; bump when a persisted snapshot would no longer fit. */
-export const statusFlowVersion = 1;
+export const statusFlowVersion = 2;
 
 /** Input of the status dialogue. */
 export interface StatusInput extends BaseFlowInput {
@@ -41,7 +52,7 @@ export interface CaseItem {
 }
 
 /** What the status dialogue remembers between turns (persisted, JSON only, small). */
-export interface StatusContext {
+export interface StatusContext extends Asking<string | Record<string, unknown>> {
   beneficiaryId: string;
   lang: Lang;
   timezone: string | null;
@@ -84,24 +95,36 @@ export function localDate(iso: string, timezone: string | null): LocalText {
   return localDateText(d, timezone ?? undefined);
 }
 
-function inputOf(event: FlowEvent): UserInput | null {
-  return event.type === 'user.message' ? event.input : null;
-}
-
-function choiceOf(event: FlowEvent): string | null {
-  const input = inputOf(event);
-  return input?.kind === 'choice' ? input.id : null;
-}
-
 function cleanText(input: UserInput | null): string | null {
   return input?.kind === 'text' ? stripInvisible(input.text).trim() : null;
 }
 
 /** The reference typed in a text message, canonical, or null. */
-function typedRef(event: FlowEvent): string | null {
-  const text = cleanText(inputOf(event));
+function typedRef(input: UserInput | null): string | null {
+  const text = cleanText(input);
   // A reference is short; a long message cannot be one and is not worth scanning.
   return text && text.length <= 40 ? normalizeReference(text) : null;
+}
+
+/**
+ * At a list or a case: a choice, a typed reference (valid), or what the question expected
+ * (`textReply` for other text).
+ */
+function readCases(input: UserInput | null, textReply: string): Reading<string> | null {
+  if (!input) return null;
+  if (input.kind === 'choice') return { kind: 'choice', id: input.id };
+  const ref = typedRef(input);
+  if (ref) return { kind: 'valid', value: ref };
+  if (input.kind === 'text') return { kind: 'invalid', reply: { key: textReply } };
+  return { kind: 'invalid', reply: notExpected(input) };
+}
+
+/** The missing information a message carries, or why it carries none usable. */
+function readSupply(input: UserInput | null): Reading<Record<string, unknown>> | null {
+  if (!input) return null;
+  if (input.kind === 'choice') return { kind: 'choice', id: input.id };
+  const data = suppliedData(input);
+  return data ? { kind: 'valid', value: data } : { kind: 'invalid', reply: { key: supplyProblem(input) } };
 }
 
 /** The missing information a message carries, or null when it carries none usable. */
@@ -199,36 +222,37 @@ function reply(key: string, params?: ReplyParams, choices?: Choice[]): FlowEmitt
   return r;
 }
 
-/** The "my requests" dialogue machine. */
-export const statusMachine = setup({
+const statusSetup = setup({
   types: {
     context: {} as StatusContext,
     input: {} as StatusInput,
     events: {} as FlowEvent,
     emitted: {} as FlowEmitted,
     output: {} as FlowOutput,
+    tags: {} as QuestionTag,
   },
   actors: {
     listCases: serviceActors.listCases,
     getCase: serviceActors.getCase,
   },
   guards: {
+    ...questionGuards,
     hasRef: ({ context }) => context.ref !== null,
-    isChoice: ({ event }, params: { id: string }) => choiceOf(event) === params.id,
-    isCaseChoice: ({ context, event }) => context.cases.some((c) => `case:${c.ref}` === choiceOf(event)),
-    isTypedRef: ({ event }) => typedRef(event) !== null,
-    isText: ({ event }) => inputOf(event)?.kind === 'text',
-    isChoiceInput: ({ event }) => inputOf(event)?.kind === 'choice',
+    isCaseChoice: ({ context }) => {
+      const r = context.reading;
+      return r?.kind === 'choice' && context.cases.some((c) => `case:${c.ref}` === r.id);
+    },
     needsInfo: ({ context }) => context.current?.status === 'needs_info',
     isRateable: ({ context }) => context.current !== null && isRateable(context.current),
-    isSupply: ({ event }) => {
-      const input = inputOf(event);
-      return input !== null && suppliedData(input) !== null;
-    },
   },
   actions: {
-    storeTypedRef: assign({ ref: ({ event }) => typedRef(event) }),
-    storeChosenRef: assign({ ref: ({ event }) => choiceOf(event)?.slice('case:'.length) ?? null }),
+    readCases: assign(({ event }) => ({ reading: readCases(inputOf(event), 'status:invalidReference') })),
+    readActions: assign(({ event }) => ({ reading: readCases(inputOf(event), 'common:chooseFromList') })),
+    readSupply: assign(({ event }) => ({ reading: readSupply(inputOf(event)) })),
+    storeTypedRef: assign(({ context }) => ({ ref: context.reading?.kind === 'valid' ? String(context.reading.value) : null })),
+    storeChosenRef: assign(({ context }) => ({
+      ref: context.reading?.kind === 'choice' ? context.reading.id.slice('case:'.length) : null,
+    })),
     showNotFound: emit(({ context }) =>
       reply('status:notFound', { ref: context.ref ?? '' }, [{ id: 'list', key: 'status:choice.list' }, menuChoice]),
     ),
@@ -244,29 +268,36 @@ export const statusMachine = setup({
     showSupplied: emit(({ context }) => reply('status:supply.received', { ref: context.ref ?? '' }, afterSupplyChoices)),
     askAfterSupply: emit(reply('status:supply.next', undefined, afterSupplyChoices)),
     // R3h: the missing information goes to the case; the engine writes it with this turn.
-    supplyInfo: emit(({ context, event }): FlowEmitted => {
-      const input = inputOf(event);
-      return {
+    supplyInfo: emit(
+      ({ context, event }): FlowEmitted => ({
         type: 'effect',
         effect: {
           kind: 'request.supplyInfo',
           ref: context.current?.ref ?? context.ref ?? '',
-          data: (input && suppliedData(input)) ?? {},
+          data: context.reading?.kind === 'valid' && typeof context.reading.value === 'object' ? context.reading.value : {},
           at: event.type === 'user.message' ? event.at : '',
         },
-      };
-    }),
-    replySupplyProblem: emit(({ event }) => reply(supplyProblem(inputOf(event)))),
+      }),
+    ),
     replyUnavailable: emit(reply('status:unavailable')),
-    replyInvalidRef: emit(reply('status:invalidReference')),
-    replyUnsupported: emit(reply('common:unsupportedAttachment')),
-    replyChooseFromList: emit(reply('common:chooseFromList')),
+    toRequest: assign({ outcome: { next: 'request' } }),
+    toRating: assign(({ context }) => ({
+      outcome: {
+        next: 'rating' as const,
+        nextInput: { ref: context.current?.ref ?? '', kind: context.current?.kind ?? 'request' },
+      },
+    })),
+    ...questionActions<StatusContext>(),
   },
-}).createMachine({
+});
+
+/** The "my requests" dialogue machine. */
+export const statusMachine = statusSetup.createMachine({
   id: 'status',
   context: ({ input }) => {
     const raw = input.ref === undefined ? '' : stripInvisible(input.ref).trim();
     return {
+      ...asking,
       beneficiaryId: input.beneficiaryId,
       lang: input.lang,
       timezone: input.timezone ?? null,
@@ -301,20 +332,16 @@ export const statusMachine = setup({
     },
 
     /** No case of the person's with that reference: another reference, the list, or the menu. */
-    notFound: {
-      entry: 'showNotFound',
-      on: {
-        'flow.reprompt': { target: 'notFound', reenter: true },
-        'user.message': [
-          { guard: { type: 'isChoice', params: { id: 'list' } }, target: 'loadingList' },
-          { guard: { type: 'isChoice', params: { id: 'menu' } }, target: 'done' },
-          { guard: 'isTypedRef', target: 'loadingCase', actions: 'storeTypedRef' },
-          { guard: 'isText', actions: ['replyInvalidRef', 'showNotFound'] },
-          { guard: 'isChoiceInput', actions: ['replyChooseFromList', 'showNotFound'] },
-          { actions: ['replyUnsupported', 'showNotFound'] },
-        ],
-      },
-    },
+    notFound: question(statusSetup, 'notFound', {
+      ask: 'showNotFound',
+      read: 'readCases',
+      tags: ['asksReference'],
+      answers: [
+        { guard: { type: 'picked', params: { id: 'list' } }, target: 'loadingList' },
+        { guard: { type: 'picked', params: { id: 'menu' } }, target: 'done' },
+        { guard: 'isValid', target: 'loadingCase', actions: 'storeTypedRef' },
+      ],
+    }),
 
     loadingList: {
       invoke: {
@@ -335,97 +362,76 @@ export const statusMachine = setup({
     },
 
     /** The person has no case yet: a new request or the menu. */
-    empty: {
-      entry: 'showEmpty',
-      on: {
-        'flow.reprompt': { target: 'empty', reenter: true },
-        'user.message': [
-          {
-            guard: { type: 'isChoice', params: { id: 'new_request' } },
-            target: 'done',
-            actions: assign({ outcome: { next: 'request' } }),
-          },
-          { guard: { type: 'isChoice', params: { id: 'menu' } }, target: 'done' },
-          { guard: 'isTypedRef', target: 'loadingCase', actions: 'storeTypedRef' },
-          { guard: 'isText', actions: ['replyChooseFromList', 'showEmpty'] },
-          { guard: 'isChoiceInput', actions: ['replyChooseFromList', 'showEmpty'] },
-          { actions: ['replyUnsupported', 'showEmpty'] },
-        ],
-      },
-    },
+    empty: question(statusSetup, 'empty', {
+      ask: 'showEmpty',
+      read: 'readActions',
+      tags: ['asksChoice'],
+      answers: [
+        {
+          guard: { type: 'picked', params: { id: 'new_request' } },
+          target: 'done',
+          actions: 'toRequest',
+        },
+        { guard: { type: 'picked', params: { id: 'menu' } }, target: 'done' },
+        { guard: 'isValid', target: 'loadingCase', actions: 'storeTypedRef' },
+      ],
+    }),
 
     /** The person's latest cases as choices; a typed reference is accepted too. */
-    list: {
-      entry: 'showList',
-      on: {
-        'flow.reprompt': { target: 'list', reenter: true },
-        'user.message': [
-          { guard: 'isCaseChoice', target: 'loadingCase', actions: 'storeChosenRef' },
-          { guard: { type: 'isChoice', params: { id: 'menu' } }, target: 'done' },
-          { guard: 'isTypedRef', target: 'loadingCase', actions: 'storeTypedRef' },
-          { guard: 'isText', actions: ['replyInvalidRef', 'showList'] },
-          { guard: 'isChoiceInput', actions: ['replyChooseFromList', 'showList'] },
-          { actions: ['replyUnsupported', 'showList'] },
-        ],
-      },
-    },
+    list: question(statusSetup, 'list', {
+      ask: 'showList',
+      read: 'readCases',
+      tags: ['asksChoice', 'asksReference'],
+      answers: [
+        { guard: 'isCaseChoice', target: 'loadingCase', actions: 'storeChosenRef' },
+        { guard: { type: 'picked', params: { id: 'menu' } }, target: 'done' },
+        { guard: 'isValid', target: 'loadingCase', actions: 'storeTypedRef' },
+      ],
+    }),
 
     /** One case in detail, with what the person can do next. */
-    detail: {
-      entry: 'showDetail',
-      on: {
-        'flow.reprompt': { target: 'detail', reenter: true },
-        'user.message': [
-          { guard: and([{ type: 'isChoice', params: { id: 'supply' } }, 'needsInfo']), target: 'supplying' },
-          {
-            // R8: a served (or resolved) case not yet rated goes on to the rating dialogue.
-            guard: and([{ type: 'isChoice', params: { id: 'rate' } }, 'isRateable']),
-            target: 'done',
-            actions: assign(({ context }) => ({
-              outcome: {
-                next: 'rating' as const,
-                nextInput: { ref: context.current?.ref ?? '', kind: context.current?.kind ?? 'request' },
-              },
-            })),
-          },
-          { guard: { type: 'isChoice', params: { id: 'back' } }, target: 'loadingList' },
-          { guard: { type: 'isChoice', params: { id: 'menu' } }, target: 'done' },
-          { guard: 'isTypedRef', target: 'loadingCase', actions: 'storeTypedRef' },
-          { guard: 'isText', actions: ['replyChooseFromList', 'askAction'] },
-          { guard: 'isChoiceInput', actions: ['replyChooseFromList', 'askAction'] },
-          { actions: ['replyUnsupported', 'askAction'] },
-        ],
-      },
-    },
+    detail: question(statusSetup, 'detail', {
+      ask: 'showDetail',
+      read: 'readActions',
+      tags: ['asksChoice'],
+      reask: 'askAction',
+      answers: [
+        { guard: and([{ type: 'picked', params: { id: 'supply' } }, 'needsInfo']), target: 'supplying' },
+        {
+          // R8: a served (or resolved) case not yet rated goes on to the rating dialogue.
+          guard: and([{ type: 'picked', params: { id: 'rate' } }, 'isRateable']),
+          target: 'done',
+          actions: 'toRating',
+        },
+        { guard: { type: 'picked', params: { id: 'back' } }, target: 'loadingList' },
+        { guard: { type: 'picked', params: { id: 'menu' } }, target: 'done' },
+        { guard: 'isValid', target: 'loadingCase', actions: 'storeTypedRef' },
+      ],
+    }),
 
     /** The committee asked for more information: a text or a file. */
-    supplying: {
-      entry: 'askSupply',
-      on: {
-        'flow.reprompt': { target: 'supplying', reenter: true },
-        'user.message': [
-          { guard: { type: 'isChoice', params: { id: 'back' } }, target: 'detail' },
-          { guard: 'isSupply', target: 'supplied', actions: 'supplyInfo' },
-          { actions: ['replySupplyProblem', 'askSupply'] },
-        ],
-      },
-    },
+    supplying: question(statusSetup, 'supplying', {
+      ask: 'askSupply',
+      read: 'readSupply',
+      tags: ['formStep', 'asksText', 'asksDocument'],
+      answers: [
+        { guard: { type: 'picked', params: { id: 'back' } }, target: 'detail' },
+        { guard: 'isValid', target: 'supplied', actions: 'supplyInfo' },
+      ],
+    }),
 
     /** The information is on its way to the committee. */
-    supplied: {
-      entry: 'showSupplied',
-      on: {
-        'flow.reprompt': { target: 'supplied', reenter: true },
-        'user.message': [
-          { guard: { type: 'isChoice', params: { id: 'back' } }, target: 'loadingList' },
-          { guard: { type: 'isChoice', params: { id: 'menu' } }, target: 'done' },
-          { guard: 'isTypedRef', target: 'loadingCase', actions: 'storeTypedRef' },
-          { guard: 'isText', actions: ['replyChooseFromList', 'askAfterSupply'] },
-          { guard: 'isChoiceInput', actions: ['replyChooseFromList', 'askAfterSupply'] },
-          { actions: ['replyUnsupported', 'askAfterSupply'] },
-        ],
-      },
-    },
+    supplied: question(statusSetup, 'supplied', {
+      ask: 'showSupplied',
+      read: 'readActions',
+      tags: ['asksChoice'],
+      reask: 'askAfterSupply',
+      answers: [
+        { guard: { type: 'picked', params: { id: 'back' } }, target: 'loadingList' },
+        { guard: { type: 'picked', params: { id: 'menu' } }, target: 'done' },
+        { guard: 'isValid', target: 'loadingCase', actions: 'storeTypedRef' },
+      ],
+    }),
 
     done: { type: 'final' },
   },

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createActor, fromPromise } from 'xstate';
+import { fromPromise } from 'xstate';
 import { type InquiryInput, inquiryMachine, MAX_QUERY_CHARS } from '../../flows/inquiry.machine.js';
-import type { FaqHit, FlowEmitted, Lang, UserInput } from '../../flows/types.js';
+import type { FaqHit, Lang, UserInput } from '../../flows/types.js';
 import { localeFile, localeKeys, localeValue } from '../support/locales.js';
+import { startFlow } from './harness.js';
 
 const AT = '2025-03-15T09:00:00.000Z';
 const THRESHOLD = 0.5;
@@ -33,7 +34,7 @@ const choice = (id: string): UserInput => ({ kind: 'choice', id });
 /** Every locale key the dialogue emitted during this file's tests. */
 const seenKeys = new Set<string>();
 
-const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+const _flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** Starts the dialogue with a fake search; `emitted` holds what the last step emitted. */
 async function start(opts: { query?: string; search?: Search; threshold?: number } = {}) {
@@ -49,35 +50,29 @@ async function start(opts: { query?: string; search?: Search; threshold?: number
   });
   const input: InquiryInput = { beneficiaryId: 'b-1', lang: 'ar', confidenceThreshold: opts.threshold ?? THRESHOLD };
   if (opts.query !== undefined) input.query = opts.query;
-  const actor = createActor(machine, { input });
-  let emitted: FlowEmitted[] = [];
-  actor.on('*', (e) => {
-    emitted.push(e);
-    if (e.type === 'reply') for (const key of [e.key, ...(e.choices ?? []).map((c) => c.key)]) seenKeys.add(key);
-  });
-  actor.start();
-  await flush();
+  const run = startFlow(machine, input, { seen: seenKeys });
+  await run.settle();
+  /** What the last step emitted (everything before the first message). */
+  let from = 0;
+  const emitted = () => run.emitted.slice(from);
+  const replies = () => emitted().flatMap((e) => (e.type === 'reply' ? [e] : []));
   return {
-    actor,
+    actor: run.actor,
     calls,
     get emitted() {
-      return emitted;
+      return emitted();
     },
-    replies: () => emitted.flatMap((e) => (e.type === 'reply' ? [e] : [])),
-    last: () => {
-      const replies = emitted.flatMap((e) => (e.type === 'reply' ? [e] : []));
-      return replies[replies.length - 1];
-    },
-    state: () => actor.getSnapshot().value,
+    replies,
+    last: () => replies()[replies().length - 1],
+    state: run.state,
     async send(userInput: UserInput) {
-      emitted = [];
-      actor.send({ type: 'user.message', input: userInput, at: AT });
-      await flush();
+      from = run.emitted.length;
+      await run.send(userInput, AT);
     },
     async reprompt() {
-      emitted = [];
-      actor.send({ type: 'flow.reprompt' });
-      await flush();
+      from = run.emitted.length;
+      run.reprompt();
+      await run.settle();
     },
   };
 }

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, fromPromise } from 'xstate';
 import { type MenuInput, menuMachine, type RouteResult } from '../../flows/menu.machine.js';
-import type { DomainEffect, FlowEmitted, Reply, UserInput } from '../../flows/types.js';
+import type { DomainEffect, Reply, UserInput } from '../../flows/types.js';
+import { choice, startFlow, text } from './harness.js';
 
 const AT = '2026-11-29T09:00:00.000Z';
 const base: MenuInput = {
@@ -22,29 +23,30 @@ function start(
   input: Partial<MenuInput> = {},
   route: (text: string) => RouteResult = () => ({ intent: 'unknown', confidence: 0 }),
 ) {
-  const replies: Reply[] = [];
-  const effects: DomainEffect[] = [];
-  const handoffs: string[] = [];
   const machine = menuMachine.provide({
     actors: { routeText: fromPromise(async ({ input }: { input: { text: string; lang: 'ar' | 'en' } }) => route(input.text)) },
   });
-  const actor = createActor(machine, { input: { ...base, ...input } });
-  actor.on('*', (e: FlowEmitted) => {
-    if (e.type === 'reply') replies.push(e);
-    else if (e.type === 'effect') effects.push(e.effect);
-    else handoffs.push(e.reason);
-  });
-  actor.start();
-  const send = async (i: UserInput) => {
-    replies.length = 0;
-    actor.send({ type: 'user.message', input: i, at: AT });
-    await new Promise((r) => setTimeout(r, 5));
+  const run = startFlow(machine, { ...base, ...input });
+  /** Replies of the last step (all of them before the first message). */
+  let from = 0;
+  return {
+    actor: run.actor,
+    get replies(): Reply[] {
+      return run.emitted.slice(from).flatMap((e) => (e.type === 'reply' ? [e] : []));
+    },
+    get effects(): DomainEffect[] {
+      return run.effects();
+    },
+    get handoffs(): string[] {
+      return run.handoffs().map((h) => h.reason);
+    },
+    tags: run.tags,
+    async send(i: UserInput) {
+      from = run.emitted.length;
+      await run.send(i, AT);
+    },
   };
-  return { actor, replies, effects, handoffs, send };
 }
-
-const choice = (id: string): UserInput => ({ kind: 'choice', id });
-const text = (t: string): UserInput => ({ kind: 'text', text: t });
 
 describe('menu machine', () => {
   it('welcomes with the association name and the privacy notice version, then shows the menu', () => {
@@ -182,5 +184,24 @@ describe('menu machine', () => {
     const restored = createActor(menuMachine, { snapshot, input: base });
     restored.start();
     expect(restored.getSnapshot().value).toBe('consent');
+  });
+});
+
+describe('menu machine: consent in words (R6)', () => {
+  it('takes "ايه موافق" / "اكيد" / "I agree" as acceptance; the full notice once, then a short reminder', async () => {
+    for (const yes of ['ايه موافق', 'اكيد', 'أيوه', 'I agree']) {
+      const m = start({ mode: 'menu' });
+      await m.send(choice('request'));
+      await m.send(text(yes));
+      expect(m.effects, yes).toEqual([{ kind: 'beneficiary.consent', version: 'v2', at: AT }]);
+    }
+    const m = start({ mode: 'menu' });
+    await m.send(choice('request'));
+    expect(m.tags()).toContain('asksConsent');
+    await m.send(text('وش يعني؟'));
+    expect(m.replies.map((r) => r.key)).toEqual(['menu:consentShort']);
+    expect(m.replies[0]?.choices?.map((c) => c.id)).toEqual(['accept', 'decline']);
+    await m.send(text('لا'));
+    expect(m.replies.map((r) => r.key)).toEqual(['menu:consentDeclined', 'menu:menu']);
   });
 });

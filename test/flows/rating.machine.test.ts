@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createActor, fromPromise } from 'xstate';
 import { type RatingInput, ratingMachine, readScore } from '../../flows/rating.machine.js';
-import type { CaseSummary, DomainEffect, FlowEmitted, Reply, UserInput } from '../../flows/types.js';
+import type { CaseSummary, DomainEffect, Reply, UserInput } from '../../flows/types.js';
 import { localeValue } from '../support/locales.js';
+import { asReply, startFlow } from './harness.js';
 
 // --- Given: inline profile data and fake read services -----------------------------------------
 
@@ -33,18 +34,12 @@ const sticker: UserInput = { kind: 'attachment', attachment: { kind: 'sticker', 
 
 const seenKeys = new Set<string>();
 
-function collect(e: FlowEmitted) {
-  if (e.type !== 'reply') return;
-  seenKeys.add(e.key);
-  for (const c of e.choices ?? []) seenKeys.add(c.key);
-}
-
 interface Fakes {
   cases?: CaseSummary[] | Error;
   found?: CaseSummary | null | Error;
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 0));
+const _settle = () => new Promise((r) => setTimeout(r, 0));
 
 async function start(input: Partial<RatingInput> = {}, fakes: Fakes = {}) {
   const calls: { listCases: unknown[]; getCase: unknown[] } = { listCases: [], getCase: [] };
@@ -62,29 +57,23 @@ async function start(input: Partial<RatingInput> = {}, fakes: Fakes = {}) {
       }),
     },
   });
-  const actor = createActor(machine, { input: { beneficiaryId: 'b-1', lang: 'ar', questions, ...input } });
-  const replies: Reply[] = [];
-  const effects: DomainEffect[] = [];
-  actor.on('reply', (e) => {
-    collect(e);
-    const { type: _type, ...reply } = e;
-    replies.push(reply);
-  });
-  actor.on('effect', (e) => effects.push(e.effect));
-  actor.start();
-  await settle();
-  const say = (i: UserInput, at = AT): Reply[] => {
-    const before = replies.length;
-    actor.send({ type: 'user.message', input: i, at });
-    return replies.slice(before);
+  const run = startFlow(machine, { beneficiaryId: 'b-1', lang: 'ar', questions, ...input }, { seen: seenKeys });
+  await run.settle();
+  const say = (i: UserInput, at = AT): Reply[] => run.step(i, at).map(asReply);
+  const reprompt = (): Reply[] => run.reprompt().map(asReply);
+  return {
+    actor: run.actor,
+    get replies() {
+      return run.replies().map(asReply);
+    },
+    get effects() {
+      return run.effects();
+    },
+    say,
+    reprompt,
+    state: run.state,
+    calls,
   };
-  const reprompt = (): Reply[] => {
-    const before = replies.length;
-    actor.send({ type: 'flow.reprompt' });
-    return replies.slice(before);
-  };
-  const state = () => actor.getSnapshot().value;
-  return { actor, replies, effects, say, reprompt, state, calls };
 }
 
 const keys = (rs: Reply[]) => rs.map((r) => r.key);
@@ -341,17 +330,10 @@ describe('ratingMachine', () => {
     const machine = ratingMachine.provide({
       actors: { listCases: fromPromise<CaseSummary[], { beneficiaryId: string }>(() => new Promise(() => {})) },
     });
-    const actor = createActor(machine, { input: { beneficiaryId: 'b-1', lang: 'ar', questions } });
-    const replies: string[] = [];
-    actor.on('reply', (e) => {
-      collect(e);
-      replies.push(e.key);
-    });
-    actor.start();
-    actor.send({ type: 'user.message', input: text('مرحبا'), at: AT });
-    expect(replies).toEqual(['rating:wait']);
-    expect(actor.getSnapshot().status).toBe('active');
-    actor.stop();
+    const run = startFlow(machine, { beneficiaryId: 'b-1', lang: 'ar', questions }, { seen: seenKeys });
+    expect(run.step(text('مرحبا')).map((r) => r.key)).toEqual(['rating:wait']);
+    expect(run.actor.getSnapshot().status).toBe('active');
+    run.actor.stop();
   });
 
   it('uses a default question when the profile has none', async () => {

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createActor, fromPromise } from 'xstate';
+import { fromPromise } from 'xstate';
 import { KNOWN_STATUSES, localDate, MAX_HISTORY, type StatusInput, statusMachine } from '../../flows/status.machine.js';
-import type { CaseSummary, FlowEmitted, UserInput } from '../../flows/types.js';
+import type { CaseSummary, UserInput } from '../../flows/types.js';
 import { formatDate } from '../../src/domain/calendar.js';
 import { localeFile, localeKeys, localeValue } from '../support/locales.js';
+import { startFlow } from './harness.js';
 
 const AT = '2025-03-15T09:00:00.000Z';
 const ME = 'b-1';
@@ -50,7 +51,7 @@ const choice = (id: string): UserInput => ({ kind: 'choice', id });
 /** Every locale key the dialogue emitted during this file's tests. */
 const seenKeys = new Set<string>();
 
-const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+const _flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 async function start(opts: { ref?: string; services?: Services } = {}) {
   const services = { ...ownCases, ...opts.services };
@@ -69,34 +70,31 @@ async function start(opts: { ref?: string; services?: Services } = {}) {
   });
   const input: StatusInput = { beneficiaryId: ME, lang: 'ar' };
   if (opts.ref !== undefined) input.ref = opts.ref;
-  const actor = createActor(machine, { input });
-  let emitted: FlowEmitted[] = [];
-  actor.on('*', (e) => {
-    emitted.push(e);
-    if (e.type === 'reply') for (const key of [e.key, ...(e.choices ?? []).map((c) => c.key)]) seenKeys.add(key);
-  });
-  actor.start();
-  await flush();
-  const replies = () => emitted.flatMap((e) => (e.type === 'reply' ? [e] : []));
+  const run = startFlow(machine, input, { seen: seenKeys });
+  await run.settle();
+  /** What the last step emitted (everything before the first message). */
+  let from = 0;
+  const emitted = () => run.emitted.slice(from);
+  const replies = () => emitted().flatMap((e) => (e.type === 'reply' ? [e] : []));
   return {
-    actor,
+    actor: run.actor,
     calls,
     get emitted() {
-      return emitted;
+      return emitted();
     },
     replies,
     keys: () => replies().map((r) => r.key),
     last: () => replies()[replies().length - 1],
-    state: () => actor.getSnapshot().value,
+    state: run.state,
+    tags: run.tags,
     async send(userInput: UserInput) {
-      emitted = [];
-      actor.send({ type: 'user.message', input: userInput, at: AT });
-      await flush();
+      from = run.emitted.length;
+      await run.send(userInput, AT);
     },
     async reprompt() {
-      emitted = [];
-      actor.send({ type: 'flow.reprompt' });
-      await flush();
+      from = run.emitted.length;
+      run.reprompt();
+      await run.settle();
     },
   };
 }
