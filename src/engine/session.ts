@@ -17,6 +17,7 @@ import type {
   UserInput,
 } from '../domain/flow-contract.js';
 import type { Profile } from '../domain/profile.js';
+import { referralCategory } from '../domain/referral.js';
 import type { Lang } from '../domain/text.js';
 import type { RenderedReply, Translator } from '../i18n.js';
 import { type Command, detectCommand } from './commands.js';
@@ -464,9 +465,18 @@ class Turn {
     await this.startFlow(next, next === 'menu' ? { mode: 'menu' } : (out.nextInput ?? {}));
   }
 
+  /**
+   * The officer a person asking for staff is referred to (R7, issue 13): by the dialogue they were
+   * in and what it knows about them (src/domain/referral.ts); the default officer when nothing is known.
+   */
+  private referral(): string {
+    const snapshot = this.prev?.snapshot as { context?: unknown } | null | undefined;
+    return referralCategory(this.profile, { flowId: this.prev?.flowId ?? null, context: snapshot?.context });
+  }
+
   /** Puts the conversation in the hands of a person and tells the beneficiary when to expect them. */
   private requestHandoff(request: Omit<HandoffRequest, 'category'> | null): void {
-    if (request) this.handoffs.push({ ...request, category: this.profile.handoff.defaultCategory });
+    if (request) this.handoffs.push({ ...request, category: this.referral() });
     if (this.handoffs.length === 0)
       this.handoffs.push({ reason: 'requested', category: this.profile.handoff.defaultCategory, summary: { flow: this.flowId } });
     this.stopActor();

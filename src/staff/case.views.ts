@@ -179,7 +179,11 @@ export function casePage(ctx: ViewContext, d: CasePageData): string {
   const committee = ctx.profile.committees.find((c) => c.id === r.committee)?.name[ctx.lang] ?? r.committee;
   const overdue = !DONE_STATUSES.has(r.status) && r.dueAt.getTime() < ctx.now.getTime();
   const lines = fieldLines(ctx, d);
-  const show = (v: string) => (d.unmasked ? v : maskPersonalData(v));
+  // Numbers, phones and IDs read left to right inside the Arabic page; text finds its own direction.
+  const show = (v: string) => {
+    const text = d.unmasked ? v : maskPersonalData(v);
+    return html`<bdi dir="${/[\p{L}]/u.test(text.replace(/[A-Za-z]/g, '')) ? 'auto' : 'ltr'}">${text}</bdi>`;
+  };
   const latest = new Map<string, VerificationRow>();
   for (const v of d.verifications) latest.set(v.field, v);
   const base = `/staff/cases/${r.ref}`;

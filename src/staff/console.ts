@@ -5,6 +5,7 @@
 import type { Router } from 'express';
 import { caseRoutes } from './case.routes.js';
 import { type StaffRouterDeps, staffRouter } from './console.routes.js';
+import { reportRoutes } from './reports.routes.js';
 
 /** What the whole console needs: the core's dependencies and the attachment store's reader. */
 export interface StaffConsoleDeps extends StaffRouterDeps {
@@ -14,5 +15,5 @@ export interface StaffConsoleDeps extends StaffRouterDeps {
 
 /** The staff console's router with every part. */
 export function staffConsole(deps: StaffConsoleDeps): Router {
-  return staffRouter(deps, [caseRoutes(deps.readAttachment ? { readAttachment: deps.readAttachment } : {})]);
+  return staffRouter(deps, [caseRoutes(deps.readAttachment ? { readAttachment: deps.readAttachment } : {}), reportRoutes]);
 }

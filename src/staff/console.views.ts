@@ -91,6 +91,10 @@ td.ltr,span.ltr{direction:ltr;unicode-bidi:isolate}
 .filters{display:flex;gap:.6rem;align-items:flex-end;margin-bottom:.8rem}
 .filters select{width:auto}
 .signin{max-width:26rem;margin:3rem auto}
+.chart-box{position:relative;height:18rem;margin:.6rem 0}
+.report table{margin:.6rem 0;font-size:.92rem}
+.report{overflow-x:auto}
+.filters input[type=date]{font:inherit;padding:.35rem;border:1px solid #b8c0c8;border-radius:6px}
 .pre{white-space:pre-wrap;overflow-wrap:anywhere}
 form.inline{display:inline-flex;gap:.3rem;margin:.2rem 0 0;flex-wrap:wrap}
 form.inline button{padding:.2rem .6rem;font-size:.85rem}
