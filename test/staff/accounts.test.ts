@@ -139,4 +139,31 @@ describe('staff accounts', () => {
     // The session is still there: the forged sign-out did nothing
     expect((await c.get('/staff/handoffs')).status).toBe(200);
   });
+
+  it('behind a TLS proxy the app trusts: Secure cookies, and each client counted by its own address', async () => {
+    await addStaff(t.app, 'proxied', 'manager');
+    t.app.http.set('trust proxy', true);
+    try {
+      const signIn = (password: string, address: string) =>
+        fetch(`${t.url}/staff/signin`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'x-forwarded-proto': 'https',
+            'x-forwarded-for': address,
+          },
+          body: new URLSearchParams({ login: 'proxied', password }).toString(),
+        });
+      const ok = await signIn(PASSWORD, '192.0.2.10');
+      expect(ok.status).toBe(303);
+      expect(ok.headers.getSetCookie().find((c) => c.startsWith('staff_session='))).toMatch(/; Secure/);
+      // One address locked out through the proxy; another client behind the same proxy is not
+      for (let i = 0; i < LOCK_AFTER; i++) await signIn('guess', '192.0.2.66');
+      expect((await signIn(PASSWORD, '192.0.2.66')).status).toBe(429);
+      expect((await signIn(PASSWORD, '192.0.2.11')).status).toBe(303);
+    } finally {
+      t.app.http.set('trust proxy', false);
+    }
+  });
 });
