@@ -37,6 +37,11 @@ const ARGON2 = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 }
 /** A hash of a random password, verified against when the login is unknown (same time spent). */
 let dummyHash: Promise<string> | null = null;
 
+/** The staff id of an account in handoffs, status history and the audit: `staff:<login>`. */
+export function staffIdOf(login: string): string {
+  return `staff:${login}`;
+}
+
 /** SHA-256 of a one-time token (only the hash is stored). */
 export function tokenHash(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');

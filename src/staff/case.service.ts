@@ -11,7 +11,7 @@ import type { Profile } from '../domain/profile.js';
 import { allowedDecisions, type DecisionOutcome, type DecisionService } from '../notify/decisions.js';
 import type { Decision } from '../notify/messages.js';
 import { type CaseScope, caseCategory } from './access.js';
-import type { StaffAccount } from './accounts.js';
+import { type StaffAccount, staffIdOf } from './accounts.js';
 import { auditStatement } from './staff-audit.js';
 
 /** A document of a case: where it came from and its storage key. */
@@ -46,11 +46,6 @@ export function contentTypeOf(key: string): string | null {
 /** Compensation steps of 002 (ثـ), in their order. */
 export const COMPENSATION_STEPS = ['investigation', 'ruling', 'negotiation', 'settlement'] as const;
 export type CompensationStep = (typeof COMPENSATION_STEPS)[number];
-
-/** The staff id of an account (the same as the console's). */
-function staffIdOf(a: StaffAccount): string {
-  return `staff:${a.login}`;
-}
 
 /** Case work for the console. */
 export class CaseService {
@@ -135,7 +130,7 @@ export class CaseService {
     await this.repo.batch([
       this.repo.verificationStatement(record.ref, field, result, note, a.id, at),
       auditStatement({
-        staffId: staffIdOf(a),
+        staffId: staffIdOf(a.login),
         action: 'case.verify',
         subjectType: record.kind,
         subjectId: record.ref,
@@ -149,7 +144,7 @@ export class CaseService {
   async note(record: CaseRecord, a: StaffAccount, text: string, at: Date): Promise<void> {
     await this.repo.batch([
       this.repo.noteStatement(record.ref, a.id, text, at),
-      auditStatement({ staffId: staffIdOf(a), action: 'case.note', subjectType: record.kind, subjectId: record.ref, at }),
+      auditStatement({ staffId: staffIdOf(a.login), action: 'case.note', subjectType: record.kind, subjectId: record.ref, at }),
     ]);
   }
 
@@ -158,7 +153,7 @@ export class CaseService {
     await this.repo.batch([
       ...this.repo.assignStatements(record.ref, to.id, a.id, at),
       auditStatement({
-        staffId: staffIdOf(a),
+        staffId: staffIdOf(a.login),
         action: 'case.reassign',
         subjectType: record.kind,
         subjectId: record.ref,
@@ -186,14 +181,14 @@ export class CaseService {
   ): Promise<DecisionOutcome> {
     if (!this.d.decisions) throw new Error('decisions service not configured');
     const outcome = await this.d.decisions.apply(
-      { ref: record.ref, kind: record.kind, decision, ...(note ? { note } : {}), decidedAt: at, actor: staffIdOf(a) },
+      { ref: record.ref, kind: record.kind, decision, ...(note ? { note } : {}), decidedAt: at, actor: staffIdOf(a.login) },
       `console:${randomUUID()}`,
       at,
     );
     if (outcome.outcome === 'accepted')
       await this.repo.batch([
         auditStatement({
-          staffId: staffIdOf(a),
+          staffId: staffIdOf(a.login),
           action: 'case.decision',
           subjectType: record.kind,
           subjectId: record.ref,
@@ -215,7 +210,7 @@ export class CaseService {
     await this.repo.batch([
       this.repo.compensationStatement(record.ref, step, details, a.id, at),
       auditStatement({
-        staffId: staffIdOf(a),
+        staffId: staffIdOf(a.login),
         action: 'compensation.step',
         subjectType: 'complaint',
         subjectId: record.ref,

@@ -17,6 +17,7 @@ import type { StaffAccount } from './accounts.js';
 import type { CaseDocument } from './case.service.js';
 import { DONE_STATUSES } from './cases.query.js';
 import { dateTime, html, layout, type Raw, type ViewContext } from './console.views.js';
+import { messageText } from './handoff.service.js';
 import { maskPersonalData } from './redact.js';
 
 /** What the case page shows. */
@@ -95,27 +96,6 @@ export function fieldLines(ctx: ViewContext, d: Pick<CasePageData, 'record' | 'd
 function docLinks(ctx: ViewContext, ref: string, doc: CaseDocument): Raw {
   const base = `/staff/cases/${ref}/documents/${doc.n}`;
   return html`<a class="doc-view" href="${base}" target="_blank" rel="noopener">${tr(ctx, 'case.view')}</a> · <a class="doc-download" href="${`${base}?download=1`}">${tr(ctx, 'case.download')}</a>`;
-}
-
-/** The readable text of a stored message body. */
-function messageText(body: string): string {
-  try {
-    const m = JSON.parse(body) as {
-      text?: unknown;
-      kind?: unknown;
-      id?: unknown;
-      caption?: unknown;
-      attachment?: { fileName?: unknown };
-    };
-    if (typeof m.text === 'string') return m.text;
-    if (typeof m.caption === 'string') return m.caption;
-    if (m.kind === 'choice' && typeof m.id === 'string') return `[${m.id}]`;
-    if (m.kind === 'attachment') return `📎 ${typeof m.attachment?.fileName === 'string' ? m.attachment.fileName : ''}`.trim();
-    if (typeof m.kind === 'string') return `[${m.kind}]`;
-  } catch {
-    // fall through
-  }
-  return '';
 }
 
 function actorName(ctx: ViewContext, actor: string): string {

@@ -16,7 +16,7 @@ import type { Engine } from '../engine/engine.js';
 import type { Translator } from '../i18n.js';
 import type { DecisionService } from '../notify/decisions.js';
 import { canSeeCase, caseCategory, isAdmin, isManager, seesCases } from './access.js';
-import { AccountService, MIN_PASSWORD } from './accounts.js';
+import { AccountService, MIN_PASSWORD, staffIdOf } from './accounts.js';
 import { CASE_STATUSES, complaintCounts, listCases } from './cases.query.js';
 import { parseCookies, SESSION_COOKIE, SessionStore, type StaffSession } from './console.auth.js';
 import {
@@ -54,11 +54,6 @@ export interface StaffRouterDeps {
 }
 
 const LANG_COOKIE = 'staff_lang';
-
-/** The staff id of a console account in handoffs, status history and the audit. */
-export function consoleStaffId(login: string): string {
-  return `staff:${login}`;
-}
 
 const FLASH_OK = {
   claimed: 'flash.claimed',
@@ -190,7 +185,7 @@ export function staffRouter(deps: StaffRouterDeps, extend: ((router: Router, kit
     checkForm,
     audit: (session, action, subjectType, subjectId, details) =>
       audit(db, {
-        staffId: consoleStaffId(session.account.login),
+        staffId: staffIdOf(session.account.login),
         action,
         subjectType,
         subjectId,
@@ -227,7 +222,7 @@ export function staffRouter(deps: StaffRouterDeps, extend: ((router: Router, kit
     const r = await accounts.signIn(login, password, address(req), now);
     if (!r.ok) {
       await audit(db, {
-        staffId: consoleStaffId(login || '-'),
+        staffId: staffIdOf(login || '-'),
         action: r.checked ? 'console.signin_failed' : 'console.signin_locked',
         subjectType: 'console',
         subjectId: 'signin',
@@ -244,7 +239,7 @@ export function staffRouter(deps: StaffRouterDeps, extend: ((router: Router, kit
       return;
     }
     await audit(db, {
-      staffId: consoleStaffId(r.account.login),
+      staffId: staffIdOf(r.account.login),
       action: 'console.signin',
       subjectType: 'console',
       subjectId: 'signin',
@@ -296,7 +291,7 @@ export function staffRouter(deps: StaffRouterDeps, extend: ((router: Router, kit
       return;
     }
     await audit(db, {
-      staffId: consoleStaffId(done.login),
+      staffId: staffIdOf(done.login),
       action: 'console.setup',
       subjectType: 'account',
       subjectId: done.id,
@@ -320,7 +315,7 @@ export function staffRouter(deps: StaffRouterDeps, extend: ((router: Router, kit
     if (!session) return;
     if (!seesCases(session.account)) return forbidden(req, res, session);
     const ctx = view(req, res, session);
-    const staffId = consoleStaffId(session.account.login);
+    const staffId = staffIdOf(session.account.login);
     const [active, closed] = await Promise.all([service.listActive(), service.listClosed(10)]);
     const messages = new Map<string, ConversationItem[]>();
     for (const h of active)
@@ -360,7 +355,7 @@ export function staffRouter(deps: StaffRouterDeps, extend: ((router: Router, kit
     const back = (flash: string, caseId: string, anchor?: string) =>
       res.redirect(303, `/staff/handoffs?flash=${encodeURIComponent(flash)}&case=${caseId}${anchor ? `#h-${anchor}` : ''}`);
     if (!checkForm(req, res, session)) return;
-    const staffId = consoleStaffId(session.account.login);
+    const staffId = staffIdOf(session.account.login);
     if (action === 'claim') {
       const r = await service.claim(id, staffId);
       if (r.ok) back('claimed', r.handoff.caseId, r.handoff.id);

@@ -9,7 +9,7 @@ import type { Profile } from '../domain/profile.js';
 import type { Lang } from '../domain/text.js';
 import { summaryLine } from '../engine/alert-text.js';
 import type { Translator } from '../i18n.js';
-import type { StaffAccount } from './accounts.js';
+import { type StaffAccount, staffIdOf } from './accounts.js';
 import { CASE_STATUSES, type CasePage, DONE_STATUSES } from './cases.query.js';
 import type { ConversationItem, HandoffView } from './handoff.service.js';
 import { MAX_REPLY_CHARS } from './handoff.service.js';
@@ -275,7 +275,7 @@ export interface HandoffsData {
 }
 
 function handoffCard(ctx: ViewContext, h: HandoffView, messages: ConversationItem[] | undefined): Raw {
-  const mine = h.status === 'claimed' && h.claimedBy === `staff:${ctx.staff?.login}`;
+  const mine = h.status === 'claimed' && ctx.staff !== null && h.claimedBy === staffIdOf(ctx.staff.login);
   const action = (what: string) => `/staff/handoffs/${h.id}/${what}`;
   const claimedBy = h.claimedBy ? (mine ? tr(ctx, 'handoffs.you') : h.claimedBy) : null;
   const log = messages

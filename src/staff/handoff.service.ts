@@ -14,6 +14,7 @@ import { StaffAccountsRepository } from '../db/staff-accounts.repository.js';
 import type { Channel } from '../domain/flow-contract.js';
 import { parseSummary } from '../engine/alert-text.js';
 import type { Engine } from '../engine/engine.js';
+import { staffIdOf } from './accounts.js';
 import { auditStatement, auditStatementIf } from './staff-audit.js';
 
 /** Status of a handoff row. */
@@ -122,7 +123,7 @@ export class HandoffService {
    */
   async linkedStaffId(telegramUserId: string): Promise<string | null> {
     const a = await new StaffAccountsRepository(this.o.db).byTelegramUser(telegramUserId);
-    return a && !a.disabled ? `staff:${a.login}` : null;
+    return a && !a.disabled ? staffIdOf(a.login) : null;
   }
 
   /** Open and claimed handoffs, oldest first (the longest wait on top). */
@@ -294,12 +295,19 @@ export class HandoffService {
 }
 
 /** The readable text of a stored message body (an inbound input or an outbound message, as JSON). */
-function messageText(body: string): string {
+export function messageText(body: string): string {
   try {
-    const m = JSON.parse(body) as { text?: unknown; kind?: unknown; id?: unknown; caption?: unknown };
+    const m = JSON.parse(body) as {
+      text?: unknown;
+      kind?: unknown;
+      id?: unknown;
+      caption?: unknown;
+      attachment?: { fileName?: unknown };
+    };
     if (typeof m.text === 'string') return m.text;
     if (typeof m.caption === 'string') return m.caption;
     if (m.kind === 'choice' && typeof m.id === 'string') return `[${m.id}]`;
+    if (m.kind === 'attachment' && typeof m.attachment?.fileName === 'string') return `📎 ${m.attachment.fileName}`;
     if (typeof m.kind === 'string') return `[${m.kind}]`;
   } catch {
     // fall through

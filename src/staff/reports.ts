@@ -6,6 +6,7 @@
 import type { CaseFact, HandoffFact, RatingFact } from '../db/staff-reports.repository.js';
 import type { Profile } from '../domain/profile.js';
 import type { Lang } from '../domain/text.js';
+import { figuresFrom } from './satisfaction.js';
 
 /** Satisfaction of a group of ratings. */
 export interface SatisfactionRow {
@@ -76,11 +77,11 @@ export interface Reports {
 
 const round = (n: number, d: number) => Math.round(n * 10 ** d) / 10 ** d;
 
+/** The satisfaction of some scores, computed as the satisfaction page computes it. */
 function satisfaction(key: string, label: string, scores: number[]): SatisfactionRow {
-  const count = scores.length;
-  const sum = scores.reduce((a, b) => a + b, 0);
-  const good = scores.filter((s) => s >= 4).length;
-  return { key, label, count, average: count ? round(sum / count, 2) : 0, csat: count ? round((good / count) * 100, 1) : 0 };
+  const counts = [1, 2, 3, 4, 5].map((score) => ({ score, n: scores.filter((s) => s === score).length }));
+  const f = figuresFrom(counts);
+  return { key, label, count: f.count, average: f.average ?? 0, csat: f.csat ?? 0 };
 }
 
 function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
