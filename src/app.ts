@@ -22,8 +22,8 @@ import { createWhatsappWebChannel } from './channels/whatsapp-web/web.channel.js
 import type { Config } from './config.js';
 import { type Db, openDatabase, ping } from './db/database.js';
 import { migrate } from './db/migrate.js';
+import { enqueueOutbox, OutboxRepository } from './db/outbox.repository.js';
 import { type ReadSide, readSide } from './db/prisma.js';
-import { outboxStatement } from './db/turn-store.js';
 import { loadProfile, type Profile } from './domain/profile.js';
 import { Engine } from './engine/engine.js';
 import { type EngineServices, FlowRegistry } from './engine/flow-registry.js';
@@ -75,7 +75,9 @@ export interface AppOptions {
   /** Scheduler tuning (tests drive it with runOnce(now)). */
   scheduler?: Partial<Pick<SchedulerDeps, 'intervalMs' | 'reminderAfterHours' | 'nearDueWorkingDays' | 'batchSize'>>;
   /** Dispatcher tuning (tests use short backoffs). */
-  dispatcher?: Partial<Pick<DispatcherOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'pollMs' | 'leaseMs'>>;
+  dispatcher?: Partial<
+    Pick<DispatcherOptions, 'maxAttempts' | 'retryWindowMs' | 'baseDelayMs' | 'maxDelayMs' | 'pollMs' | 'leaseMs' | 'sendGuardMs'>
+  >;
 }
 
 /** Builds the service from a configuration. */
@@ -87,10 +89,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const read = readSide(config.databaseUrl);
   if (applied.length) logger.info({ migrations: applied }, 'database migrated');
   const translator = new Translator();
-  const metrics = new Metrics(async () => {
-    const r = await db.get<{ n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE status IN ('pending', 'sending')");
-    return Number(r?.n ?? 0);
-  }, true);
+  const outboxRows = new OutboxRepository(db);
+  const metrics = new Metrics(() => outboxRows.backlog(), true);
   const clock = options.clock ?? (() => new Date());
   const baseServices = createServices(db, profile);
   const registry = new FlowRegistry(options.services ? options.services(baseServices) : baseServices);
@@ -98,7 +98,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   // The dispatcher is created after the channels (it needs their senders); commits kick it.
   let dispatcher: OutboxDispatcher | null = null;
   const engine = new Engine({ db, profile, translator, sessions, logger, metrics, onCommitted: () => dispatcher?.kick() });
-  const inbox = new Inbox({ db, engine, logger, clock });
+  const inbox = new Inbox({ db, engine, logger, clock, onAlert: () => dispatcher?.kick() });
   const attachments = new AttachmentStore(attachmentDir(config.databaseUrl));
   const people = peopleOf(db);
   const deps: ChannelDeps = {
@@ -113,7 +113,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     attachments,
     clock,
     alertStaff: async (text) => {
-      await db.batch([outboxStatement('staff', 'default', { text }, clock())]);
+      await enqueueOutbox(db, 'staff', 'default', { text }, clock());
       dispatcher?.kick();
     },
   };

@@ -19,6 +19,7 @@ import { type ConversationRecord, saveConversation } from './conversations.repos
 import type { Db, Stmt } from './database.js';
 import { closeHandoffsOf, openHandoff } from './handoffs.repository.js';
 import { inboundMessage, isDuplicate, outboundMessage } from './messages.repository.js';
+import { outboxStatement } from './outbox.repository.js';
 import { createRating } from './ratings.repository.js';
 
 /** What a turn finds as it starts: a repeated message, or the person (null at first contact). */
@@ -102,26 +103,8 @@ export function outboundStatements(channel: Channel, userId: string, beneficiary
   return [outboundMessage(beneficiaryId, channel, m, at), outboxStatement(channel, userId, m, at)];
 }
 
-/**
- * Channels whose messages are read from the database by the person's own client (the web chat
- * polls its history): committing the message is delivering it, so the row is born sent.
- */
-const PULL_CHANNELS = new Set(['web']);
-
-/** An outbox row. */
-export function outboxStatement(channel: string, recipient: string, payload: object, at: Date): Stmt {
-  if (PULL_CHANNELS.has(channel))
-    return {
-      sql: `INSERT INTO outbox (channel, recipient, payload, status, attempts, next_attempt_at, created_at, sent_at)
-            VALUES (?, ?, ?, 'sent', 0, ?, ?, ?)`,
-      params: [channel, recipient, JSON.stringify(payload), at, at, at],
-    };
-  return {
-    sql: `INSERT INTO outbox (channel, recipient, payload, status, attempts, next_attempt_at, created_at)
-          VALUES (?, ?, ?, 'pending', 0, ?, ?)`,
-    params: [channel, recipient, JSON.stringify(payload), at, at],
-  };
-}
+/** The one outbox writer lives in outbox.repository.ts; re-exported for existing callers. */
+export { outboxStatement } from './outbox.repository.js';
 
 function effectStatements(w: TurnWrite, e: DomainEffect): Stmt[] {
   const at = w.at;

@@ -1,40 +1,49 @@
 /**
- * The one dispatcher for every outbound message. It sends committed outbox rows, in order per
- * recipient, different recipients concurrently; retries with exponential backoff and jitter;
- * dead-letters after a bounded number of attempts with a staff alert; marks a person who blocked
- * the bot unreachable; and picks up after a restart where it stopped.
+ * The one dispatcher for every outbound message. Each recipient has a lane: its rows are sent one
+ * at a time, in order, each marked sent as soon as its platform call succeeded (before the next
+ * send to that recipient), so a crash repeats at most the one message whose call was in flight.
+ * Lanes run independently: one recipient's backlog, pacing, `retry_after` or hung call never
+ * delays another. A failure is retried with capped exponential backoff for as long as the
+ * platforms themselves retry (default 24 h), in order; only then the row is dead-lettered with a
+ * staff alert, and the console offers to send it again. A person who blocked the bot is marked
+ * unreachable. On PostgreSQL a lane is claimed by one instance at a time (a renewed lease).
  */
 import type { Logger } from 'pino';
 import { type ChannelSender, SendError } from '../channels/channel.js';
-import { type Db, type Stmt, toDate } from '../db/database.js';
-import { outboxStatement } from '../db/turn-store.js';
+import type { Db } from '../db/database.js';
+import { type Leases, leasesFor } from '../db/lease.repository.js';
+import { type OutboxLane, OutboxRepository, type OutboxRow, outboxStatement } from '../db/outbox.repository.js';
 import type { OutboundMessage } from '../engine/messages.js';
 import type { Metrics } from '../metrics.js';
+import { type LaneHold, Lanes } from './lanes.js';
 
-interface OutboxRow {
-  id: number;
-  channel: string;
-  recipient: string;
-  payload: string;
-  attempts: number;
-  next_attempt_at: unknown;
-}
-
+/** Tuning of the {@link OutboxDispatcher}. */
 export interface DispatcherOptions {
   db: Db;
   senders: ChannelSender[];
   logger: Logger;
   metrics?: Metrics;
   clock?: () => Date;
-  /** Attempts before a message is dead-lettered. */
+  /** Lane claims (default: shared leases on PostgreSQL, in-process on SQLite). */
+  leases?: Leases;
+  /** How long a message is retried before it is dead-lettered (default 24 h, as the platforms retry). */
+  retryWindowMs?: number;
+  /** Attempts before a message is dead-lettered, whatever the window (default: no limit). */
   maxAttempts?: number;
-  /** Base delay of the exponential backoff. */
+  /** Base delay of the exponential backoff (default 1 s). */
   baseDelayMs?: number;
+  /** Longest wait between two attempts (default 30 s: an outage's end is noticed quickly). */
   maxDelayMs?: number;
-  /** How often to look for due rows when nobody kicks. */
+  /** How often to look for due lanes when nobody kicks (default 1 s). */
   pollMs?: number;
-  /** How long a claimed row is leased to this process before another may retry it. */
+  /** Lease of a lane on PostgreSQL, renewed while it works (default 20 s). */
   leaseMs?: number;
+  /**
+   * Longest one send may take before it counts as failed and is retried (default 60 s). Senders
+   * bound each platform call much tighter themselves; this guards against one that does not.
+   */
+  sendGuardMs?: number;
+  /** Lanes sent at once (default 64). */
   concurrency?: number;
 }
 
@@ -42,35 +51,58 @@ export interface DispatcherOptions {
 export class OutboxDispatcher {
   private readonly senders = new Map<string, ChannelSender>();
   private readonly clock: () => Date;
+  private readonly repo: OutboxRepository;
+  private readonly lanes: Lanes;
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private scanning: Promise<void> | null = null;
   private again = false;
   private stopped = true;
+  private sentCount = 0;
 
   constructor(private readonly o: DispatcherOptions) {
     for (const s of o.senders) this.senders.set(s.channel, s);
     this.clock = o.clock ?? (() => new Date());
+    this.repo = new OutboxRepository(o.db);
+    this.lanes = new Lanes({
+      leases: o.leases ?? leasesFor(o.db),
+      logger: o.logger,
+      name: 'outbox',
+      maxActive: o.concurrency ?? 64,
+      leaseMs: o.leaseMs ?? 20_000,
+    });
   }
 
-  /** Starts polling. */
+  /** Starts looking for due lanes. */
   start(): void {
     this.stopped = false;
     this.schedule(0);
   }
 
-  /** Asks for a run now (after a commit). */
+  /** Looks for due lanes now (after a commit). */
   kick(): void {
     if (this.stopped) return;
-    if (this.running) this.again = true;
+    if (this.scanning) this.again = true;
     else this.schedule(0);
   }
 
-  /** Stops polling and waits for the run in progress. */
+  /** Stops: no new lanes; the sends in flight finish and are recorded. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    await this.running;
+    await this.scanning;
+    await this.lanes.stop();
+  }
+
+  /**
+   * Sends what is due now and waits until those lanes have nothing due; resolves with how many
+   * messages were sent meanwhile. For tests and tools; the service runs lanes as they come.
+   */
+  async runOnce(): Promise<number> {
+    const before = this.sentCount;
+    await this.scan();
+    await this.lanes.idle();
+    return this.sentCount - before;
   }
 
   private schedule(ms: number): void {
@@ -78,11 +110,10 @@ export class OutboxDispatcher {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.running = this.runOnce()
-        .then(() => undefined)
-        .catch((e: unknown) => this.o.logger.error({ err: errorName(e) }, 'outbox run failed'))
+      this.scanning = this.scan()
+        .catch((e: unknown) => this.o.logger.error({ err: errorName(e) }, 'outbox scan failed'))
         .finally(() => {
-          this.running = null;
+          this.scanning = null;
           const again = this.again;
           this.again = false;
           this.schedule(again ? 0 : (this.o.pollMs ?? 1000));
@@ -90,147 +121,83 @@ export class OutboxDispatcher {
     }, ms);
   }
 
-  private recovered = false;
-
-  /** Sends what is due now; resolves when every group is done. Exposed for tests and tools. */
-  async runOnce(): Promise<number> {
-    const now = this.clock();
-    if (!this.recovered && this.o.db.kind === 'sqlite') {
-      // SQLite has one process: rows it left 'sending' when it died are nobody's now. (A send that
-      // reached the platform just before the crash may be repeated: at least once, never lost.)
-      await this.o.db.run("UPDATE outbox SET status = 'pending', next_attempt_at = ? WHERE status = 'sending'", [now]);
+  /** Wakes the lanes whose first row is due. */
+  private async scan(): Promise<void> {
+    for (const lane of await this.repo.dueLanes(this.clock())) {
+      const key = `${lane.channel}:${lane.recipient}`; // channel names hold no colon
+      this.lanes.wake(key, (hold) => this.work(lane, hold));
     }
-    this.recovered = true;
-    // A row left 'sending' by an instance that died is retried once its lease ran out.
-    await this.o.db.run("UPDATE outbox SET status = 'pending' WHERE status = 'sending' AND next_attempt_at <= ?", [now]);
-    const rows = await this.o.db.all<OutboxRow>(
-      "SELECT id, channel, recipient, payload, attempts, next_attempt_at FROM outbox WHERE status = 'pending' ORDER BY id LIMIT 1000",
-    );
-    const groups = new Map<string, OutboxRow[]>();
-    for (const r of rows) {
-      const k = `${r.channel}\u0000${r.recipient}`;
-      const g = groups.get(k);
-      if (g) g.push(r);
-      else groups.set(k, [r]);
-    }
-    // The due rows: per recipient, the rows before the first one that waits for a retry.
-    const due: OutboxRow[][] = [];
-    for (const g of groups.values()) {
-      const prefix: OutboxRow[] = [];
-      for (const row of g) {
-        if (toDate(row.next_attempt_at).getTime() > now.getTime()) break;
-        prefix.push(row);
-      }
-      if (prefix.length) due.push(prefix);
-    }
-    if (due.length === 0) return 0;
-    // Claim them in one statement; rows another dispatcher holds are not returned.
-    const lease = new Date(now.getTime() + (this.o.leaseMs ?? 60_000));
-    const ids = due.flat().map((r) => r.id);
-    const claimed = new Set<number>();
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
-      const rows = await this.o.db.all<{ id: number }>(
-        `UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = ?
-          WHERE status = 'pending' AND id IN (${chunk.map(() => '?').join(', ')}) RETURNING id`,
-        [lease, ...chunk],
-      );
-      for (const r of rows) claimed.add(Number(r.id));
-    }
-    let sent = 0;
-    const done: Stmt[] = [];
-    const queue = [...due];
-    const workers = Array.from({ length: Math.min(this.o.concurrency ?? 16, queue.length) }, async () => {
-      for (let g = queue.shift(); g; g = queue.shift()) sent += await this.sendGroup(g, claimed, now, done);
-    });
-    await Promise.all(workers);
-    if (done.length) await this.o.db.batch(done);
-    return sent;
   }
 
-  /** Sends one recipient's claimed rows in order, stopping at the first failure. */
-  private async sendGroup(rows: OutboxRow[], claimed: Set<number>, now: Date, done: Stmt[]): Promise<number> {
-    let sent = 0;
-    const mine = rows.filter((r) => claimed.has(Number(r.id)));
-    for (const row of mine) {
-      const result = await this.sendRow(row);
-      if (result === null) break;
-      done.push(result);
-      sent++;
+  /** Sends a lane's rows one by one until it is empty, waits for a retry, or its hold ends. */
+  private async work(lane: OutboxLane, hold: LaneHold): Promise<void> {
+    while (!hold.released) {
+      const row = await this.repo.head(lane);
+      if (!row || row.nextAttemptAt.getTime() > this.clock().getTime()) return;
+      if (!(await this.sendRow(row))) return;
     }
-    // Rows not tried after a failure go back to pending, in order, for the next run.
-    const left = mine.slice(sent + 1);
-    if (left.length)
-      done.push({
-        sql: `UPDATE outbox SET status = 'pending', attempts = attempts - 1, next_attempt_at = ? WHERE status = 'sending' AND id IN (${left.map(() => '?').join(', ')})`,
-        params: [now, ...left.map((r) => r.id)],
-      });
-    return sent;
   }
 
-  /** Sends a row; resolves with the statement that marks it sent, or null when it was not sent. */
-  private async sendRow(row: OutboxRow): Promise<Stmt | null> {
-    const { db, logger, metrics } = this.o;
+  /** Sends one row; true when the lane may go on with its next row. */
+  private async sendRow(row: OutboxRow): Promise<boolean> {
+    const { logger, metrics } = this.o;
     const sender = this.senders.get(row.channel);
+    await this.repo.markSending(row.id);
     const attempts = row.attempts + 1;
     try {
       if (!sender) throw new SendError(`no sender for channel ${row.channel}`, 'retry');
-      const res = await sender.send(row.recipient, JSON.parse(row.payload) as OutboundMessage);
+      const res = await guarded(
+        sender.send(row.recipient, JSON.parse(row.payload) as OutboundMessage),
+        this.o.sendGuardMs ?? 60_000,
+      );
+      // Recorded before the lane's next send: after a crash only an in-flight send is repeated.
+      await this.repo.markSent(row.id, this.clock(), res.platformMessageId ?? null);
+      this.sentCount++;
       metrics?.messagesOut.inc({ channel: row.channel });
-      return {
-        sql: "UPDATE outbox SET status = 'sent', sent_at = ?, platform_message_id = ?, last_error = NULL WHERE id = ?",
-        params: [this.clock(), res.platformMessageId ?? null, row.id],
-      };
+      return true;
     } catch (e) {
       metrics?.sendFailures.inc({ channel: row.channel });
       const err = e instanceof SendError ? e : new SendError(errorName(e), 'retry');
       // Error texts from platforms can echo the message; keep only the class of failure.
       const lastError = `${err.kind}: ${err.message.slice(0, 200)}`;
       if (err.kind === 'unreachable') {
-        await db.batch([
-          { sql: "UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?", params: [lastError, row.id] },
-          {
-            sql: 'UPDATE beneficiaries SET unreachable = ? WHERE channel = ? AND platform_user_id = ?',
-            params: [true, row.channel, row.recipient],
-          },
-          // No retry storm: the person's other queued messages will not get through either.
-          {
-            sql: "UPDATE outbox SET status = 'failed', last_error = 'unreachable' WHERE channel = ? AND recipient = ? AND status IN ('pending', 'sending') AND id > ?",
-            params: [row.channel, row.recipient, row.id],
-          },
-        ]);
+        await this.repo.markUnreachable(row, lastError);
         logger.warn({ outbox: row.id, channel: row.channel }, 'recipient unreachable');
-        return null;
+        return false;
       }
-      if (err.kind === 'fatal' || attempts >= (this.o.maxAttempts ?? 8)) {
-        const stmts: Stmt[] = [
-          { sql: "UPDATE outbox SET status = 'dead', last_error = ? WHERE id = ?", params: [lastError, row.id] },
-        ];
-        if (row.channel !== 'staff')
-          stmts.push(
-            outboxStatement(
-              'staff',
-              'default',
-              { text: `⚠️ تعذّر إرسال رسالة (${row.channel} #${row.id}) بعد ${attempts} محاولات.` },
-              this.clock(),
-            ),
-          );
-        await db.batch(stmts);
+      const now = this.clock();
+      const expired = now.getTime() - row.createdAt.getTime() >= (this.o.retryWindowMs ?? 24 * 3600_000);
+      if (err.kind === 'fatal' || expired || attempts >= (this.o.maxAttempts ?? Number.POSITIVE_INFINITY)) {
+        const alert =
+          row.channel === 'staff'
+            ? null // an alert about an alert would loop; the console lists it as dead anyway
+            : outboxStatement(
+                'staff',
+                'default',
+                { text: `⚠️ تعذّر إرسال رسالة (${row.channel} #${row.id}) بعد ${attempts} محاولات.`, deadLetter: row.id },
+                now,
+              );
+        await this.repo.deadLetter(row.id, lastError, alert);
         logger.error({ outbox: row.id, channel: row.channel, attempts }, 'outbox message dead-lettered');
-        return null;
+        return true; // a message given up no longer holds the lane
       }
       const base = this.o.baseDelayMs ?? 1000;
-      const backoff = Math.min(this.o.maxDelayMs ?? 300_000, base * 2 ** (attempts - 1));
+      const backoff = Math.min(this.o.maxDelayMs ?? 30_000, base * 2 ** Math.min(attempts - 1, 30));
       const delay = Math.max(err.retryAfterMs ?? 0, backoff / 2 + Math.random() * (backoff / 2)); // jitter
-      await db.run("UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?", [
-        new Date(this.clock().getTime() + delay),
-        lastError,
-        row.id,
-      ]);
+      await this.repo.retryLater(row.id, new Date(now.getTime() + delay), lastError);
       logger.warn({ outbox: row.id, channel: row.channel, attempts, retryInMs: Math.round(delay) }, 'send failed, will retry');
-      return null;
+      return false;
     }
   }
+}
+
+/** Rejects with a retryable {@link SendError} when `p` has not settled within `ms`. */
+function guarded<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new SendError(`send timed out after ${ms} ms`, 'retry')), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
 function errorName(e: unknown): string {

@@ -39,8 +39,9 @@ function sqliteShape(file: string): unknown {
   const shape = tables.map(({ name }) => ({
     name,
     columns: db.prepare(`PRAGMA table_info("${name}")`).all(),
-    indexes: (db.prepare(`PRAGMA index_list("${name}")`).all() as { name: string; unique: number }[])
-      .map((i) => ({ ...i, columns: db.prepare(`PRAGMA index_info("${i.name}")`).all() }))
+    indexes: (db.prepare(`PRAGMA index_list("${name}")`).all() as { name: string; unique: number; seq: number }[])
+      // `seq` is the order the indexes were created in, which migrations may change.
+      .map(({ seq: _seq, ...i }) => ({ ...i, columns: db.prepare(`PRAGMA index_info("${i.name}")`).all() }))
       .sort((a, b) => a.name.localeCompare(b.name)),
     foreignKeys: db.prepare(`PRAGMA foreign_key_list("${name}")`).all(),
   }));

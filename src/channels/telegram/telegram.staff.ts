@@ -9,7 +9,7 @@
  */
 import type { Logger } from 'pino';
 import type { Db } from '../../db/database.js';
-import { outboxStatement } from '../../db/turn-store.js';
+import { outboxStatement } from '../../db/outbox.repository.js';
 import { STAFF_LANG, type StaffAlertPayload } from '../../engine/alert-text.js';
 import type { OutboundMessage } from '../../engine/messages.js';
 import type { Translator } from '../../i18n.js';

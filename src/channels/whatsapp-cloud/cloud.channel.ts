@@ -8,7 +8,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import express from 'express';
 import { ACCEPTED_MIME, MAX_ATTACHMENT_BYTES } from '../../attachments/attachment-store.js';
-import { outboxStatement } from '../../db/turn-store.js';
+import { outboxStatement } from '../../db/outbox.repository.js';
 import type { InboundMessage, OutboundMessage } from '../../engine/messages.js';
 import { Translator } from '../../i18n.js';
 import { type ChannelSender, SendError } from '../channel.js';

@@ -17,7 +17,9 @@ import {
   type TelegramChannelOptions,
   toSendError,
 } from '../../../src/channels/telegram/telegram.channel.js';
+import { OutboxRepository } from '../../../src/db/outbox.repository.js';
 import { startApp, type TestApp } from '../../support/app.js';
+import { until } from '../../support/until.js';
 import { FakeBotApi, type SentMessage } from './fake-bot-api.js';
 import { buttons, channelPost, newUpdateId, TelegramUser } from './telegram-user.js';
 
@@ -337,20 +339,31 @@ describe('telegram channel: sending', () => {
     expect(errors.map((e) => e.last_error ?? '').join(' ')).not.toContain(TOKEN);
   }, 70_000);
 
-  it('dead-letters a message when retries are exhausted, with a staff alert', async () => {
-    h = await start('webhook', { dispatcher: { maxAttempts: 3 } });
+  it('gives messages up only after the retry window, with staff alerts; a retry from the console sends them once, in order', async () => {
+    h = await start('webhook', { dispatcher: { retryWindowMs: 1500, maxAttempts: undefined } });
     const { api } = h;
     const user = new TelegramUser(api, 507000001);
     api.fail('500', 60_000);
     expect((await h.post(user.text('السلام عليكم'))).status).toBe(200);
     const dead = async () => h?.count("SELECT COUNT(*) AS n FROM outbox WHERE channel = 'telegram' AND status = 'dead'") ?? 0;
-    const deadline = Date.now() + 8000;
-    while ((await dead()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(await dead()).toBe(1);
-    expect(await h.count("SELECT COUNT(*) AS n FROM outbox WHERE channel = 'staff' AND recipient = 'default'")).toBe(1);
-    // The first message is dead after its attempts; the second waits behind it in order.
-    expect(api.callsOf('sendMessage', user.id)).toHaveLength(3);
+    await until(async () => (await dead()) === 2, 10_000, 'both replies given up');
+    // Retried while the window lasted, then given up in order: one staff alert each.
+    expect(api.callsOf('sendMessage', user.id).length).toBeGreaterThan(2);
+    const repo = new OutboxRepository(h.t.app.db);
+    const alerts = (await repo.listStaffAlerts()).filter((a) => a.text.includes('telegram'));
+    expect(alerts).toHaveLength(2);
+    const letters = await repo.listDeadLetters();
+    expect(letters.map((l) => l.channel)).toEqual(['telegram', 'telegram']);
+
     api.recover();
+    for (const l of [...letters].reverse()) expect(await repo.retryDeadLetter(l.id, new Date())).toBe(true);
+    expect(await repo.retryDeadLetter(letters[0]?.id ?? 0, new Date())).toBe(false); // once only
+    h.t.app.dispatcher.kick();
+    await api.waitFor(() => api.sent(user.id).length === 2, 5000, 'the retried replies');
+    expect(api.sent(user.id)[0]?.text).toContain(h.t.app.profile.name.ar);
+    expect(buttons(api.sent(user.id)[1] as SentMessage)).toContain('request');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(api.sent(user.id)).toHaveLength(2);
   });
 
   it('marks a person who blocked the bot unreachable and does not retry', async () => {
