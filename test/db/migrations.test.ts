@@ -74,57 +74,61 @@ describe('migrations', () => {
     expect(status).toContain('Database schema is up to date');
     const tables = (sqliteShape(migrated) as { name: string }[]).map((t) => t.name);
     expect(tables).toEqual(expect.arrayContaining(['beneficiaries', 'conversations', 'messages', 'outbox', 'requests']));
-  });
+  }, 120_000); // two prisma processes: slow on a busy machine
 
   const pgUrl = process.env.TEST_POSTGRES_URL;
-  it.skipIf(!pgUrl)('PostgreSQL: applying the committed migrations yields exactly the schema', async () => {
-    const url = pgUrl as string;
-    const suffix = `${process.pid}_${Date.now()}`;
-    const a = `mig_a_${suffix}`;
-    const b = `mig_b_${suffix}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    try {
-      await admin.query(`CREATE SCHEMA ${a}`);
-      await admin.query(`CREATE SCHEMA ${b}`);
-      const withPath = (schema: string) => `${url}${url.includes('?') ? '&' : '?'}options=-c%20search_path%3D${schema}`;
-      const db = openDatabase(withPath(a));
-      expect((await migrate(db)).length).toBeGreaterThan(0);
-      expect(await migrate(db)).toEqual([]);
-      await db.close();
-      await admin.query(`SET search_path TO ${b}`);
-      await admin.query(sqlFromSchema('postgresql'));
+  it.skipIf(!pgUrl)(
+    'PostgreSQL: applying the committed migrations yields exactly the schema',
+    async () => {
+      const url = pgUrl as string;
+      const suffix = `${process.pid}_${Date.now()}`;
+      const a = `mig_a_${suffix}`;
+      const b = `mig_b_${suffix}`;
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      try {
+        await admin.query(`CREATE SCHEMA ${a}`);
+        await admin.query(`CREATE SCHEMA ${b}`);
+        const withPath = (schema: string) => `${url}${url.includes('?') ? '&' : '?'}options=-c%20search_path%3D${schema}`;
+        const db = openDatabase(withPath(a));
+        expect((await migrate(db)).length).toBeGreaterThan(0);
+        expect(await migrate(db)).toEqual([]);
+        await db.close();
+        await admin.query(`SET search_path TO ${b}`);
+        await admin.query(sqlFromSchema('postgresql'));
 
-      const shape = async (schema: string) => {
-        const cols = await admin.query(
-          `SELECT table_name, column_name, data_type, is_nullable, column_default, ordinal_position
+        const shape = async (schema: string) => {
+          const cols = await admin.query(
+            `SELECT table_name, column_name, data_type, is_nullable, column_default, ordinal_position
              FROM information_schema.columns WHERE table_schema = $1 AND table_name != '_prisma_migrations'
             ORDER BY table_name, ordinal_position`,
-          [schema],
-        );
-        const idx = await admin.query(
-          `SELECT tablename, indexname, replace(indexdef, $1, '') AS def FROM pg_indexes
+            [schema],
+          );
+          const idx = await admin.query(
+            `SELECT tablename, indexname, replace(indexdef, $1, '') AS def FROM pg_indexes
             WHERE schemaname = $2 AND tablename != '_prisma_migrations' ORDER BY tablename, indexname`,
-          [`${schema}.`, schema],
-        );
-        const fks = await admin.query(
-          `SELECT tc.table_name, tc.constraint_name, tc.constraint_type FROM information_schema.table_constraints tc
+            [`${schema}.`, schema],
+          );
+          const fks = await admin.query(
+            `SELECT tc.table_name, tc.constraint_name, tc.constraint_type FROM information_schema.table_constraints tc
             WHERE tc.table_schema = $1 AND tc.table_name != '_prisma_migrations' ORDER BY tc.table_name, tc.constraint_name`,
-          [schema],
-        );
-        return {
-          columns: cols.rows.map((r) => ({ ...r, column_default: String(r.column_default ?? '').replace(`${schema}.`, '') })),
-          indexes: idx.rows,
-          constraints: fks.rows.filter((r) => !/^\d+_\d+_\d+_not_null$/.test(r.constraint_name)),
+            [schema],
+          );
+          return {
+            columns: cols.rows.map((r) => ({ ...r, column_default: String(r.column_default ?? '').replace(`${schema}.`, '') })),
+            indexes: idx.rows,
+            constraints: fks.rows.filter((r) => !/^\d+_\d+_\d+_not_null$/.test(r.constraint_name)),
+          };
         };
-      };
-      const [sa, sb] = [await shape(a), await shape(b)];
-      expect(sa.columns.length).toBeGreaterThan(20);
-      expect(sa).toEqual(sb);
-    } finally {
-      await admin.query(`DROP SCHEMA IF EXISTS ${a} CASCADE`);
-      await admin.query(`DROP SCHEMA IF EXISTS ${b} CASCADE`);
-      await admin.end();
-    }
-  });
+        const [sa, sb] = [await shape(a), await shape(b)];
+        expect(sa.columns.length).toBeGreaterThan(20);
+        expect(sa).toEqual(sb);
+      } finally {
+        await admin.query(`DROP SCHEMA IF EXISTS ${a} CASCADE`);
+        await admin.query(`DROP SCHEMA IF EXISTS ${b} CASCADE`);
+        await admin.end();
+      }
+    },
+    120_000,
+  );
 });
