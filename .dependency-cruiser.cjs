@@ -43,9 +43,11 @@ const ALLOW = {
     'src/config.ts',
     ...COMMON,
   ],
-  'src/inbox': ['src/inbox', 'src/engine/messages.ts', 'src/engine/engine.ts', 'src/engine/ports.ts', 'src/db', 'src/domain', ...COMMON],
+  'src/lanes': ['src/lanes', 'src/db', ...COMMON],
+  'src/inbox': ['src/inbox', 'src/lanes', 'src/engine/messages.ts', 'src/engine/engine.ts', 'src/engine/ports.ts', 'src/db', 'src/domain', ...COMMON],
   'src/outbox': [
     'src/outbox',
+    'src/lanes',
     'src/channels/channel.ts',
     'src/engine/messages.ts',
     'src/engine/ports.ts',

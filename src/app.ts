@@ -108,6 +108,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     inbox,
     db,
     people,
+    outbox: outboxRows,
     logger,
     metrics,
     attachments,

@@ -12,6 +12,29 @@ import type { Inbox } from '../inbox/inbox.js';
 import type { Metrics } from '../metrics.js';
 import type { ChannelSender } from './channel.js';
 
+/**
+ * What a channel may ask of the outbox; the one writer (src/db/outbox.repository.ts) implements it.
+ * Adapters report delivery back through it and never touch the table themselves.
+ */
+export interface OutboxPort {
+  /** Queues a message (sent after the commit, retried, in order per recipient). */
+  enqueue(channel: string, recipient: string, payload: object, at: Date): Promise<void>;
+  /** The newest message sent with this platform id (to one of `recipients` when given). */
+  findSent(
+    channel: string,
+    platformMessageId: string,
+    recipients?: string[],
+  ): Promise<{ recipient: string; payload: string } | undefined>;
+  /** Records a delivery report unless a later one is there (`after`: the statuses it may replace). */
+  recordDelivery(
+    channel: string,
+    platformMessageId: string,
+    status: string,
+    after: string[],
+    lastError?: string,
+  ): Promise<'recorded' | 'stale' | 'unknown'>;
+}
+
 /** What the service gives a channel. */
 export interface ChannelDeps {
   config: Config;
@@ -23,6 +46,8 @@ export interface ChannelDeps {
   db: Db;
   /** What a channel may know about people (language, last message, history). */
   people: PeoplePort;
+  /** The outbox, for notices and delivery reports. */
+  outbox: OutboxPort;
   logger: Logger;
   metrics: Metrics;
   attachments: AttachmentStore;

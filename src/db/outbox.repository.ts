@@ -162,6 +162,46 @@ export class OutboxRepository {
     ]);
   }
 
+  /** Queues a message (the {@link OutboxPort} of the channels). */
+  enqueue(channel: string, recipient: string, payload: object, at: Date): Promise<void> {
+    return enqueueOutbox(this.db, channel, recipient, payload, at);
+  }
+
+  /** The newest message sent with this platform id to one of `recipients` (all when omitted). */
+  async findSent(
+    channel: string,
+    platformMessageId: string,
+    recipients?: string[],
+  ): Promise<{ recipient: string; payload: string } | undefined> {
+    const only = recipients?.length ? ` AND recipient IN (${recipients.map(() => '?').join(', ')})` : '';
+    return this.db.get<{ recipient: string; payload: string }>(
+      `SELECT recipient, payload FROM outbox WHERE channel = ? AND platform_message_id = ?${only} ORDER BY id DESC LIMIT 1`,
+      [channel, platformMessageId, ...(recipients ?? [])],
+    );
+  }
+
+  /**
+   * Records a platform's delivery report on the message it is about, unless the row already has a
+   * later status (`after` lists the statuses it may replace). Resolves with 'recorded', 'stale'
+   * (a later status is there) or 'unknown' (no message with that id yet).
+   */
+  async recordDelivery(
+    channel: string,
+    platformMessageId: string,
+    status: string,
+    after: string[],
+    lastError?: string,
+  ): Promise<'recorded' | 'stale' | 'unknown'> {
+    const changed = await this.db.run(
+      `UPDATE outbox SET delivery_status = ?${lastError !== undefined ? ', last_error = ?' : ''}
+        WHERE channel = ? AND platform_message_id = ?
+          AND (delivery_status IS NULL${after.length ? ` OR delivery_status IN (${after.map(() => '?').join(', ')})` : ''})`,
+      [status, ...(lastError !== undefined ? [lastError] : []), channel, platformMessageId, ...after],
+    );
+    if (changed > 0) return 'recorded';
+    return (await this.findSent(channel, platformMessageId)) ? 'stale' : 'unknown';
+  }
+
   /** How many rows wait to be sent (a metric). */
   async backlog(): Promise<number> {
     const r = await this.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM outbox WHERE status IN ${UNSENT}`);

@@ -13,7 +13,7 @@ import { type Leases, leasesFor } from '../db/lease.repository.js';
 import { outboxStatement } from '../db/outbox.repository.js';
 import type { Engine } from '../engine/engine.js';
 import type { InboundMessage } from '../engine/messages.js';
-import { type LaneHold, Lanes } from '../outbox/lanes.js';
+import { type LaneHold, Lanes } from '../lanes/lanes.js';
 import { sanitizeInbound, stripRefused } from './sanitize.js';
 
 /** Turns a stored delivery back into messages (none when it is a kind the bot ignores). */

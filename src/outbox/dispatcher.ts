@@ -14,8 +14,8 @@ import type { Db } from '../db/database.js';
 import { type Leases, leasesFor } from '../db/lease.repository.js';
 import { type OutboxLane, OutboxRepository, type OutboxRow, outboxStatement } from '../db/outbox.repository.js';
 import type { OutboundMessage } from '../engine/messages.js';
+import { type LaneHold, Lanes } from '../lanes/lanes.js';
 import type { Metrics } from '../metrics.js';
-import { type LaneHold, Lanes } from './lanes.js';
 
 /** Tuning of the {@link OutboxDispatcher}. */
 export interface DispatcherOptions {

@@ -20,13 +20,8 @@ const SQL =
  */
 const PENDING: Record<string, string> = {
   'src/staff/': 'staff (issue 13): its own repositories in src/db',
-  'src/outbox/': 'delivery (issue 10): src/db/outbox.repository.ts',
-  'src/inbox/': 'delivery (issue 10): src/db/inbox.repository.ts',
   'src/notify/': 'structure (issue 9): after case-core lands its lifecycle there',
   'src/scheduler/': 'structure (issue 9): after case-core lands its lifecycle there',
-  'src/channels/telegram/telegram.staff.ts': 'delivery (issue 10): outbox lookups into src/db/outbox.repository.ts',
-  'src/channels/whatsapp-cloud/': 'delivery (issue 10): delivery statuses into src/db/outbox.repository.ts',
-  'src/app.ts': 'delivery (issue 10): the outbox depth into src/db/outbox.repository.ts',
 };
 
 function sourceFiles(dir: string): string[] {

@@ -198,7 +198,7 @@ export function createTelegramChannel(deps: ChannelDeps, options: TelegramChanne
   const claimLabel = translator.t('staff:claimButton', STAFF_LANG);
   const staffGroup = createStaffGroupHandler({
     service: new HandoffService({ db: deps.db, engine: deps.engine, clock: deps.clock }),
-    db: deps.db,
+    outbox: deps.outbox,
     translator,
     logger,
     clock: deps.clock,

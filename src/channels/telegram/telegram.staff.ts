@@ -8,18 +8,17 @@
  * nothing they write is logged.
  */
 import type { Logger } from 'pino';
-import type { Db } from '../../db/database.js';
-import { outboxStatement } from '../../db/outbox.repository.js';
 import { STAFF_LANG, type StaffAlertPayload } from '../../engine/alert-text.js';
 import type { OutboundMessage } from '../../engine/messages.js';
 import type { Translator } from '../../i18n.js';
 import type { HandoffRefusal, HandoffResult, HandoffService, HandoffView } from '../../staff/handoff.service.js';
+import type { OutboxPort } from '../module.js';
 import { STAFF_CLAIM_PREFIX, type StaffGroupAction } from './telegram.mapper.js';
 
 /** What the staff-group handler needs. */
 export interface StaffGroupDeps {
   service: HandoffService;
-  db: Db;
+  outbox: OutboxPort;
   translator: Translator;
   logger: Logger;
   clock: () => Date;
@@ -63,7 +62,7 @@ export function createStaffGroupHandler(deps: StaffGroupDeps): (chatId: string, 
   async function notice(chatId: string, text: string, about?: string): Promise<void> {
     const recipient = chatId === deps.staffChatId ? 'default' : chatId;
     const payload: StaffNoticePayload = about ? { text, about } : { text };
-    await deps.db.batch([outboxStatement('staff', recipient, payload, deps.clock())]);
+    await deps.outbox.enqueue('staff', recipient, payload, deps.clock());
   }
 
   function refusal(r: { code: HandoffRefusal; handoff?: HandoffView }, ref: string): string {
@@ -73,11 +72,7 @@ export function createStaffGroupHandler(deps: StaffGroupDeps): (chatId: string, 
   /** The handoff an alert (or re-alert) message in this chat was about. */
   async function handoffOfMessage(chatId: string, messageId: string): Promise<string | null> {
     const recipients = chatId === deps.staffChatId ? [chatId, 'default'] : [chatId];
-    const row = await deps.db.get<{ payload: string }>(
-      `SELECT payload FROM outbox WHERE channel = 'staff' AND platform_message_id = ? AND recipient IN (${recipients.map(() => '?').join(', ')})
-        ORDER BY id DESC LIMIT 1`,
-      [messageId, ...recipients],
-    );
+    const row = await deps.outbox.findSent('staff', messageId, recipients);
     if (!row) return null;
     try {
       const p = JSON.parse(row.payload) as { handoffId?: unknown; about?: unknown };

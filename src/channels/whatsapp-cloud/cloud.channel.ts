@@ -8,7 +8,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import express from 'express';
 import { ACCEPTED_MIME, MAX_ATTACHMENT_BYTES } from '../../attachments/attachment-store.js';
-import { outboxStatement } from '../../db/outbox.repository.js';
 import type { InboundMessage, OutboundMessage } from '../../engine/messages.js';
 import { Translator } from '../../i18n.js';
 import { type ChannelSender, SendError } from '../channel.js';
@@ -23,6 +22,7 @@ import {
   templatePayload,
   toInbound,
 } from './cloud.mapper.js';
+import { createStatusRecorder } from './cloud.status.js';
 
 const CHANNEL = 'whatsapp_cloud';
 
@@ -58,26 +58,14 @@ function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(h(a), h(b));
 }
 
-/** Delivery statuses in the order they progress; a late "delivered" never overwrites "read". */
-const STATUS_BEFORE = new Map<string, string[]>([
-  ['sent', []],
-  ['delivered', ['sent']],
-  ['read', ['sent', 'delivered']],
-  ['failed', ['sent', 'delivered', 'read']],
-]);
-
-/** Codes of a failed delivery after which the person is marked unreachable (as the dispatcher does). */
-const UNREACHABLE_CODES = new Set([131026, 131050]);
-
 /** Builds the WhatsApp Cloud API channel. Throws when `config.whatsappCloud` is not set. */
 export function createWhatsappCloudChannel(deps: ChannelDeps, options: WhatsappCloudOptions = {}): ChannelModule {
   const cfg = deps.config.whatsappCloud;
   if (!cfg) throw new Error('WhatsApp Cloud API is not configured (WHATSAPP_CLOUD_* variables)');
-  const { db, logger, clock } = deps;
+  const { logger, clock } = deps;
   const graph = new GraphClient({ apiRoot: cfg.apiRoot, token: cfg.token, phoneNumberId: cfg.phoneNumberId });
   const translator = options.translator ?? new Translator();
   const maxBytes = options.maxMediaBytes ?? MAX_ATTACHMENT_BYTES;
-  const timers = new Set<NodeJS.Timeout>();
   let state: { state: string; detail?: string } = { state: 'starting' };
 
   /** Fetches a photo or document from the Graph API into the attachment store. */
@@ -112,54 +100,7 @@ export function createWhatsappCloudChannel(deps: ChannelDeps, options: WhatsappC
     return mapped ? [await withMedia(mapped)] : [];
   });
 
-  /** Records a delivery report against the outbox row of the message it is about. */
-  async function recordStatus(s: CloudStatus, attempt = 0): Promise<void> {
-    const before = STATUS_BEFORE.get(s.status);
-    if (!before) return; // e.g. "deleted", "warning"
-    const failed = s.status === 'failed';
-    const code = s.errors?.[0]?.code;
-    const placeholders = before.map(() => '?').join(', ');
-    const changed = await db.run(
-      `UPDATE outbox SET delivery_status = ?${failed ? ', last_error = ?' : ''}
-        WHERE channel = ? AND platform_message_id = ?
-          AND (delivery_status IS NULL${before.length ? ` OR delivery_status IN (${placeholders})` : ''})`,
-      [s.status, ...(failed ? [`failed: ${code ?? 'unknown'}`] : []), CHANNEL, s.id, ...before],
-    );
-    if (changed === 0) {
-      const known = await db.get<{ id: number }>('SELECT id FROM outbox WHERE channel = ? AND platform_message_id = ?', [
-        CHANNEL,
-        s.id,
-      ]);
-      // The report may overtake the dispatcher writing the message id: look again shortly.
-      if (!known && attempt < 2) {
-        const t = setTimeout(
-          () => {
-            timers.delete(t);
-            recordStatus(s, attempt + 1).catch(() => {});
-          },
-          attempt === 0 ? 2_000 : 10_000,
-        );
-        t.unref();
-        timers.add(t);
-      }
-      return;
-    }
-    if (!failed) return;
-    logger.warn({ channel: CHANNEL, code }, 'message delivery failed');
-    const row = await db.get<{ recipient: string; payload: string }>(
-      'SELECT recipient, payload FROM outbox WHERE channel = ? AND platform_message_id = ?',
-      [CHANNEL, s.id],
-    );
-    if (!row) return;
-    if (code === REENGAGEMENT) {
-      // The window had closed after all: send the same message again as the approved template.
-      const payload = JSON.parse(row.payload) as CloudOutbound;
-      if (!payload.viaTemplate)
-        await db.batch([outboxStatement(CHANNEL, row.recipient, { ...payload, viaTemplate: true }, clock())]);
-    } else if (code !== undefined && UNREACHABLE_CODES.has(code)) {
-      await deps.people.markUnreachable(CHANNEL, row.recipient);
-    }
-  }
+  const statuses = createStatusRecorder({ outbox: deps.outbox, people: deps.people, logger, clock });
 
   const router = express.Router();
   router.get('/whatsapp/webhook', (req, res) => {
@@ -197,9 +138,11 @@ export function createWhatsappCloudChannel(deps: ChannelDeps, options: WhatsappC
     // Stored before the 200 (durable); processed by the inbox worker, in order per person.
     for (const m of parsed.messages) await deps.inbox.accept(CHANNEL, m.id, m.from, { message: m });
     for (const s of parsed.statuses)
-      await recordStatus(s).catch((e: unknown) =>
-        logger.error({ channel: CHANNEL, err: e instanceof Error ? e.name : 'unknown' }, 'status not recorded'),
-      );
+      await statuses
+        .record(s)
+        .catch((e: unknown) =>
+          logger.error({ channel: CHANNEL, err: e instanceof Error ? e.name : 'unknown' }, 'status not recorded'),
+        );
     res.sendStatus(200);
   });
 
@@ -252,8 +195,7 @@ export function createWhatsappCloudChannel(deps: ChannelDeps, options: WhatsappC
       if (state.state === 'starting') state = { state: 'up' };
     },
     async stop() {
-      for (const t of timers) clearTimeout(t);
-      timers.clear();
+      statuses.stop();
     },
     health() {
       return state;
