@@ -61,21 +61,20 @@ export class InboxRepository {
     return rows.map((r) => r.chat_key);
   }
 
-  /** The first pending delivery of a chat. */
-  async head(chatKey: string): Promise<InboxRow | undefined> {
-    const r = await this.db.get<RawRow>(
-      "SELECT id, channel, chat_key, payload, attempts, next_attempt_at FROM inbox WHERE chat_key = ? AND status = 'pending' ORDER BY id LIMIT 1",
-      [chatKey],
+  /** The first pending deliveries of a chat, in order (at most `limit`). */
+  async pending(chatKey: string, limit = 50): Promise<InboxRow[]> {
+    const rows = await this.db.all<RawRow>(
+      "SELECT id, channel, chat_key, payload, attempts, next_attempt_at FROM inbox WHERE chat_key = ? AND status = 'pending' ORDER BY id LIMIT ?",
+      [chatKey, limit],
     );
-    if (!r) return undefined;
-    return {
+    return rows.map((r) => ({
       id: Number(r.id),
       channel: r.channel,
       chatKey: r.chat_key,
       payload: r.payload,
       attempts: Number(r.attempts),
       nextAttemptAt: r.next_attempt_at === null || r.next_attempt_at === undefined ? null : toDate(r.next_attempt_at),
-    };
+    }));
   }
 
   /** Marks a delivery processed (its payload is no longer kept). */

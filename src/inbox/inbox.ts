@@ -122,17 +122,36 @@ export class Inbox {
     for (const chatKey of await this.repo.dueChats(this.clock())) this.lanes.wake(chatKey, (hold) => this.work(chatKey, hold));
   }
 
-  /** Works one chat's deliveries in order until none is due. */
+  /**
+   * Works one chat's deliveries in order until none is due. They are read a page at a time; each
+   * is marked done without holding up the next (a turn is idempotent by its message id, so one
+   * processed again after a crash changes nothing), and the page's marks are awaited before the
+   * next page is read.
+   */
   private async work(chatKey: string, hold: LaneHold): Promise<void> {
     while (!hold.released) {
-      const row = await this.repo.head(chatKey);
-      if (!row || (row.nextAttemptAt && row.nextAttemptAt.getTime() > this.clock().getTime())) return;
-      if (!(await this.process(row))) return;
+      const page = await this.repo.pending(chatKey);
+      if (page.length === 0) return;
+      const marks: Promise<void>[] = [];
+      try {
+        for (const row of page) {
+          if (hold.released) return;
+          if (row.nextAttemptAt && row.nextAttemptAt.getTime() > this.clock().getTime()) return;
+          const done = await this.process(row);
+          if (done === false) return;
+          marks.push(done.mark);
+        }
+      } finally {
+        await Promise.all(marks);
+      }
     }
   }
 
-  /** Processes one delivery; true when the chat may go on with its next one. */
-  private async process(row: InboxRow): Promise<boolean> {
+  /**
+   * Processes one delivery; resolves with the pending mark of a delivery done (or given up) when
+   * the chat may go on with its next one, false when it waits for a retry.
+   */
+  private async process(row: InboxRow): Promise<{ mark: Promise<void> } | false> {
     const { engine, logger } = this.o;
     const decoder = this.decoders.get(row.channel);
     try {
@@ -144,9 +163,10 @@ export class Inbox {
         payload = null; // unreadable: the decoder ignores it
       }
       for (const msg of await decoder(payload)) await engine.handle(sanitizeInbound(msg));
-      await this.repo.markDone(row.id);
       this.doneCount++;
-      return true;
+      const mark = this.repo.markDone(row.id); // not awaited here: see work()
+      mark.catch(() => {}); // observed by work(); never an unhandled rejection meanwhile
+      return { mark };
     } catch (e) {
       const attempts = row.attempts + 1;
       const err = e instanceof Error ? e.name : 'unknown';
@@ -155,7 +175,7 @@ export class Inbox {
         await this.repo.markFailed(row.id, attempts, err, outboxStatement('staff', 'default', { text }, this.clock()));
         logger.error({ inbox: row.id, channel: row.channel, attempts, err }, 'inbox delivery failed');
         this.o.onAlert?.();
-        return true; // a failed delivery no longer holds the chat
+        return { mark: Promise.resolve() }; // a failed delivery no longer holds the chat
       }
       const delay = Math.min(30_000, (this.o.baseDelayMs ?? 1000) * 2 ** (attempts - 1));
       await this.repo.retryLater(row.id, attempts, new Date(this.clock().getTime() + delay), err);

@@ -95,7 +95,7 @@ describe.each(providers)('outbox lanes on %s', (kind) => {
     });
     start({ db, senders: [s.sender], logger });
     await enqueue('a', 5);
-    await until(() => s.sent('a').length === 5, 5000, 'five sends');
+    await until(() => seen.length === 4, 5000, 'five sends');
     expect(seen).toEqual(['m1:sent', 'm2:sent', 'm3:sent', 'm4:sent']);
   });
 

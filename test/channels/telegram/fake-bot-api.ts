@@ -61,6 +61,9 @@ export class FakeBotApi {
   private readonly sentMessages = new Map<string, SentMessage[]>();
   private readonly limited = new Map<string, { retryAfter: number; until: number | null }>();
   private readonly blocked = new Set<string>();
+  private readonly hung = new Map<string, ServerResponse[]>();
+  /** Delay of every sendMessage answer, after the message was delivered (a slow network). */
+  latencyMs = 0;
   private outage: { kind: 'drop' | '500'; until: number } | null = null;
   private readonly files = new Map<string, { path: string; bytes: Buffer }>();
   private webhookDeleted = 0;
@@ -86,6 +89,7 @@ export class FakeBotApi {
   }
 
   async stop(): Promise<void> {
+    for (const chat of [...this.hung.keys()]) this.unhang(chat);
     for (const w of this.waiters) clearTimeout(w.timer);
     this.waiters = [];
     for (const s of this.sockets) s.destroy();
@@ -111,6 +115,17 @@ export class FakeBotApi {
   /** Every sendMessage to the chat gets 403 "bot was blocked by the user". */
   block(chatId: string | number): void {
     this.blocked.add(String(chatId));
+  }
+
+  /** Every sendMessage to the chat is held without an answer (a hung call) until {@link unhang}. */
+  hang(chatId: string | number): void {
+    this.hung.set(String(chatId), this.hung.get(String(chatId)) ?? []);
+  }
+
+  /** Stops holding the chat's calls; the held ones are dropped (the caller has given up on them). */
+  unhang(chatId: string | number): void {
+    for (const res of this.hung.get(String(chatId)) ?? []) res.socket?.destroy();
+    this.hung.delete(String(chatId));
   }
 
   /** For `ms`, every request gets a dropped connection ('drop') or a 500 ('500'). */
@@ -194,12 +209,17 @@ export class FakeBotApi {
         return;
       }
       answer = failure(404, 'Not Found');
+    } else if (method === 'sendMessage' && chatId !== undefined && this.hung.has(chatId)) {
+      this.hung.get(chatId)?.push(res);
+      return;
     } else answer = this.method(method, params, res);
     if (answer === 'held') {
       call.status = 200;
       return;
     }
     call.status = answer.status;
+    if (method === 'sendMessage' && this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
+    if (res.destroyed) return;
     res.writeHead(answer.status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(answer.body));
   }
