@@ -38,8 +38,11 @@ async function bystanders(rig: Rig, ids: number[], everyMs: number, busy: Promis
       const since = Date.now();
       await rig.deliver(user(rig, id).text(GREETING));
       const deadline = Date.now() + 30_000;
-      let wait: number | null = null;
-      while ((wait = firstReplyAfter(rig, id, since)) === null && Date.now() < deadline) await sleep(20);
+      let wait = firstReplyAfter(rig, id, since);
+      while (wait === null && Date.now() < deadline) {
+        await sleep(20);
+        wait = firstReplyAfter(rig, id, since);
+      }
       waits.push(wait ?? 30_000);
     }
     await sleep(everyMs);

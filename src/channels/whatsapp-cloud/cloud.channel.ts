@@ -14,7 +14,6 @@ import { type ChannelSender, SendError } from '../channel.js';
 import type { ChannelDeps, ChannelModule } from '../module.js';
 import { classifyGraphError, GraphClient, GraphError, MediaError, REENGAGEMENT } from './cloud.graph.js';
 import {
-  type CloudStatus,
   cloudMessageSchema,
   type MappedInbound,
   parseWebhook,
