@@ -100,29 +100,32 @@ export class OutboxRepository {
     );
   }
 
-  /** The first unsent row of a lane. */
-  async head(lane: OutboxLane): Promise<OutboxRow | undefined> {
-    const r = await this.db.get<RawRow>(
+  /** The first unsent rows of a lane, in order (at most `limit`). */
+  async unsent(lane: OutboxLane, limit = 20): Promise<OutboxRow[]> {
+    const rows = await this.db.all<RawRow>(
       `SELECT id, channel, recipient, payload, status, attempts, next_attempt_at, created_at FROM outbox
-        WHERE channel = ? AND recipient = ? AND status IN ${UNSENT} ORDER BY id LIMIT 1`,
-      [lane.channel, lane.recipient],
+        WHERE channel = ? AND recipient = ? AND status IN ${UNSENT} ORDER BY id LIMIT ?`,
+      [lane.channel, lane.recipient, limit],
     );
-    return r ? parseRow(r) : undefined;
+    return rows.map(parseRow);
   }
 
-  /** Records that the row's platform call starts now. */
-  async markSending(id: number): Promise<void> {
-    await this.db.batch([{ sql: "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ?", params: [id] }]);
+  /** The statement that records a row's platform call as started (one more attempt). */
+  sendingStatement(id: number): Stmt {
+    return { sql: "UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ?", params: [id] };
   }
 
-  /** Records a successful send (before the lane's next send). */
-  async markSent(id: number, at: Date, platformMessageId: string | null): Promise<void> {
-    await this.db.batch([
-      {
-        sql: "UPDATE outbox SET status = 'sent', sent_at = ?, platform_message_id = ?, last_error = NULL WHERE id = ?",
-        params: [at, platformMessageId, id],
-      },
-    ]);
+  /** The statement that records a successful send. */
+  sentStatement(id: number, at: Date, platformMessageId: string | null): Stmt {
+    return {
+      sql: "UPDATE outbox SET status = 'sent', sent_at = ?, platform_message_id = ?, last_error = NULL WHERE id = ?",
+      params: [at, platformMessageId, id],
+    };
+  }
+
+  /** Commits row marks in one transaction. */
+  async commit(stmts: Stmt[]): Promise<void> {
+    await this.db.batch(stmts);
   }
 
   /** Puts a failed row back, to be tried again not before `next`. */

@@ -129,20 +129,47 @@ export class OutboxDispatcher {
     }
   }
 
-  /** Sends a lane's rows one by one until it is empty, waits for a retry, or its hold ends. */
+  /**
+   * Sends a lane's rows one by one until it is empty, waits for a retry, or its hold ends. Each
+   * row is marked sent as soon as its call succeeded, in the same commit that marks the next row
+   * as in flight, and before that next row is sent.
+   */
   private async work(lane: OutboxLane, hold: LaneHold): Promise<void> {
+    let inFlightMarked: number | null = null;
     while (!hold.released) {
-      const row = await this.repo.head(lane);
-      if (!row || row.nextAttemptAt.getTime() > this.clock().getTime()) return;
-      if (!(await this.sendRow(row))) return;
+      const page = await this.repo.unsent(lane);
+      if (page.length === 0) return;
+      for (const [i, row] of page.entries()) {
+        if (hold.released || !this.due(row)) return;
+        if (inFlightMarked !== row.id) await this.repo.commit([this.repo.sendingStatement(row.id)]);
+        inFlightMarked = null;
+        const outcome = await this.sendRow(row);
+        if (outcome === 'wait') return;
+        if (outcome === 'next') continue; // given up: the lane goes on
+        const next = page[i + 1];
+        const carry = next && !hold.released && this.due(next) ? next : undefined;
+        // Recorded before the lane's next send: after a crash only an in-flight send is repeated.
+        await this.repo.commit([
+          this.repo.sentStatement(row.id, this.clock(), outcome.platformMessageId),
+          ...(carry ? [this.repo.sendingStatement(carry.id)] : []),
+        ]);
+        this.sentCount++;
+        if (carry) inFlightMarked = carry.id;
+      }
     }
   }
 
-  /** Sends one row; true when the lane may go on with its next row. */
-  private async sendRow(row: OutboxRow): Promise<boolean> {
+  private due(row: OutboxRow): boolean {
+    return row.nextAttemptAt.getTime() <= this.clock().getTime();
+  }
+
+  /**
+   * Sends one row (already marked in flight). Resolves with the platform's id when it was sent;
+   * 'next' when it was given up (the lane goes on); 'wait' when the lane waits for a retry.
+   */
+  private async sendRow(row: OutboxRow): Promise<{ platformMessageId: string | null } | 'next' | 'wait'> {
     const { logger, metrics } = this.o;
     const sender = this.senders.get(row.channel);
-    await this.repo.markSending(row.id);
     const attempts = row.attempts + 1;
     try {
       if (!sender) throw new SendError(`no sender for channel ${row.channel}`, 'retry');
@@ -150,11 +177,8 @@ export class OutboxDispatcher {
         sender.send(row.recipient, JSON.parse(row.payload) as OutboundMessage),
         this.o.sendGuardMs ?? 60_000,
       );
-      // Recorded before the lane's next send: after a crash only an in-flight send is repeated.
-      await this.repo.markSent(row.id, this.clock(), res.platformMessageId ?? null);
-      this.sentCount++;
       metrics?.messagesOut.inc({ channel: row.channel });
-      return true;
+      return { platformMessageId: res.platformMessageId ?? null };
     } catch (e) {
       metrics?.sendFailures.inc({ channel: row.channel });
       const err = e instanceof SendError ? e : new SendError(errorName(e), 'retry');
@@ -163,7 +187,7 @@ export class OutboxDispatcher {
       if (err.kind === 'unreachable') {
         await this.repo.markUnreachable(row, lastError);
         logger.warn({ outbox: row.id, channel: row.channel }, 'recipient unreachable');
-        return false;
+        return 'wait';
       }
       const now = this.clock();
       const expired = now.getTime() - row.createdAt.getTime() >= (this.o.retryWindowMs ?? 24 * 3600_000);
@@ -179,14 +203,14 @@ export class OutboxDispatcher {
               );
         await this.repo.deadLetter(row.id, lastError, alert);
         logger.error({ outbox: row.id, channel: row.channel, attempts }, 'outbox message dead-lettered');
-        return true; // a message given up no longer holds the lane
+        return 'next'; // a message given up no longer holds the lane
       }
       const base = this.o.baseDelayMs ?? 1000;
       const backoff = Math.min(this.o.maxDelayMs ?? 30_000, base * 2 ** Math.min(attempts - 1, 30));
       const delay = Math.max(err.retryAfterMs ?? 0, backoff / 2 + Math.random() * (backoff / 2)); // jitter
       await this.repo.retryLater(row.id, new Date(now.getTime() + delay), lastError);
       logger.warn({ outbox: row.id, channel: row.channel, attempts, retryInMs: Math.round(delay) }, 'send failed, will retry');
-      return false;
+      return 'wait';
     }
   }
 }
