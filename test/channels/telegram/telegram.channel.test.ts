@@ -497,7 +497,7 @@ describe('telegram channel (long polling)', () => {
     // Each message's answer names its language, alternating: any reordering would break the pattern.
     const switches = received.filter((t) => t === 'Switched to English.' || t === 'تم التحويل إلى اللغة العربية.');
     expect(switches).toEqual(updates.map((_, i) => (i % 2 === 0 ? 'Switched to English.' : 'تم التحويل إلى اللغة العربية.')));
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('telegram channel: errors', () => {
