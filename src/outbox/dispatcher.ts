@@ -116,7 +116,8 @@ export class OutboxDispatcher {
           this.scanning = null;
           const again = this.again;
           this.again = false;
-          this.schedule(again ? 0 : (this.o.pollMs ?? 1000));
+          // Kicks that came during a scan make one more, shortly: a burst of commits is one scan, not hundreds.
+          this.schedule(again ? 20 : (this.o.pollMs ?? 1000));
         });
     }, ms);
   }

@@ -484,7 +484,7 @@ describe('telegram channel (long polling)', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     // One commit per reply (each is marked sent before the next send, issue 10): give a busy machine time.
-    await h.settled(60_000);
+    await h.settled(90_000);
 
     const inbound = await h.t.app.db.all<{ platform_message_id: string }>(
       "SELECT platform_message_id FROM messages WHERE direction = 'in' ORDER BY id",
