@@ -11,6 +11,7 @@ import express from 'express';
 import pino, { type Logger } from 'pino';
 import { mountBackOffice } from './api/back-office.js';
 import { AttachmentStore } from './attachments/attachment-store.js';
+import { attemptLimiter } from './attempt-limiter.js';
 import type { ChannelSender } from './channels/channel.js';
 import type { ChannelDeps, ChannelModule } from './channels/module.js';
 import { StaffSender } from './channels/staff.sender.js';
@@ -20,7 +21,9 @@ import { WebSender } from './channels/web/web.sender.js';
 import { createWhatsappCloudChannel } from './channels/whatsapp-cloud/cloud.channel.js';
 import { createWhatsappWebChannel } from './channels/whatsapp-web/web.channel.js';
 import type { Config } from './config.js';
+import { referencedAttachments } from './db/attachments.repository.js';
 import { type Db, openDatabase, ping } from './db/database.js';
+import { errorFacts } from './db/db-errors.js';
 import { migrate } from './db/migrate.js';
 import { enqueueOutbox, OutboxRepository } from './db/outbox.repository.js';
 import { type ReadSide, readSide } from './db/prisma.js';
@@ -138,6 +141,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   const http = express();
   http.disable('x-powered-by');
+  // TRUST_PROXY: behind a TLS proxy, req.secure and req.ip are the real client's (Secure cookies,
+  // limits per client address); otherwise X-Forwarded-* is not believed.
+  http.set('trust proxy', config.trustProxy);
+  // Guesses of API_TOKEN (and of the decisions signature) are limited per client address.
+  http.use('/api', attemptLimiter());
   http.get('/', (_req, res) => res.redirect('/chat'));
   http.use(webChatRouter({ engine, people, translator, attachments, clock }));
   for (const c of channels) if (c.router) http.use(c.router);
@@ -190,11 +198,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       res.status(status).json({ error: 'invalid request' });
       return;
     }
-    logger.error({ err: err instanceof Error ? err.name : 'unknown' }, 'request failed');
+    // The class and the database code, never the message: it can quote the values (issue 10).
+    logger.error(errorFacts(err), 'request failed');
     res.status(500).json({ error: 'internal error' });
   });
 
   let server: Server | null = null;
+  let sweepTimer: NodeJS.Timeout | null = null;
   return {
     config,
     db,
@@ -210,6 +220,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     http,
     scheduler,
     async start() {
+      // Files no message refers to (an upload whose turn never committed) go after a day.
+      sweepTimer = setInterval(() => {
+        attachments
+          .sweep((keys) => referencedAttachments(db, keys))
+          .catch((e: unknown) => logger.warn(errorFacts(e), 'attachment sweep failed'));
+      }, 3600_000);
+      sweepTimer.unref();
       outbox.start();
       inbox.start();
       handoffWatcher.start();
@@ -226,6 +243,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       return port;
     },
     async stop() {
+      if (sweepTimer) clearInterval(sweepTimer);
       await scheduler.stop();
       const closing = server ? new Promise<void>((r) => server?.close(() => r())) : Promise.resolve();
       server?.closeIdleConnections?.();

@@ -48,6 +48,13 @@ const schema = z
       .regex(/^whsec_[A-Za-z0-9+/=]{16,}$/, 'whsec_ followed by a base64 secret')
       .optional(),
     API_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+    TRUST_PROXY: z
+      .string()
+      .regex(
+        /^(off|\d{1,2}|(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?)(\s*,\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F.:]+(\/\d{1,3})?))*)$/,
+        'off, the number of proxies in front (e.g. 1), or their addresses (e.g. loopback, 10.0.0.0/8)',
+      )
+      .default('off'),
     STAFF_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
   })
   .superRefine((e, ctx) => {
@@ -80,6 +87,12 @@ export interface Config {
   staffTelegramChatId?: string;
   decisionsSecret?: string;
   apiToken?: string;
+  /**
+   * Which proxies in front of the service to believe (`X-Forwarded-For`, `X-Forwarded-Proto`):
+   * false, a number of hops, or addresses/subnets. Set behind a TLS proxy so that cookies get
+   * `Secure` and limits key on the real client's address.
+   */
+  trustProxy: false | number | string[];
   /** Sign-in token of the staff console (/staff). */
   staffToken?: string;
 }
@@ -128,6 +141,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     staffTelegramChatId: e.STAFF_TELEGRAM_CHAT_ID,
     decisionsSecret: e.DECISIONS_SECRET,
     apiToken: e.API_TOKEN,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
     staffToken: e.STAFF_TOKEN,
   };
+}
+
+/** `TRUST_PROXY` as Express's `trust proxy` setting. */
+function parseTrustProxy(v: string): false | number | string[] {
+  if (v === 'off') return false;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v.split(',').map((x) => x.trim());
 }

@@ -8,6 +8,7 @@
  */
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.js';
+import { errorFacts } from '../db/db-errors.js';
 import { InboxRepository, type InboxRow } from '../db/inbox.repository.js';
 import { type Leases, leasesFor } from '../db/lease.repository.js';
 import { outboxStatement } from '../db/outbox.repository.js';
@@ -110,7 +111,7 @@ export class Inbox {
     this.timer = setTimeout(() => {
       this.timer = null;
       this.scanning = this.scan()
-        .catch((e: unknown) => this.o.logger.error({ err: e instanceof Error ? e.name : 'unknown' }, 'inbox scan failed'))
+        .catch((e: unknown) => this.o.logger.error(errorFacts(e), 'inbox scan failed'))
         .finally(() => {
           this.scanning = null;
           this.schedule(this.o.pollMs ?? 1000);

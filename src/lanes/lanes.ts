@@ -6,6 +6,7 @@
  * lease is renewed while the work goes on, and the work is told when it was lost.
  */
 import type { Logger } from 'pino';
+import { errorFacts } from '../db/db-errors.js';
 import type { Leases } from '../db/lease.repository.js';
 
 /** What a lane's work may ask while it runs. */
@@ -91,9 +92,7 @@ export class Lanes {
     const entry: Running = { again: false, work };
     this.running.set(key, entry);
     const p = this.runLane(key, entry)
-      .catch((e: unknown) =>
-        this.o.logger.error({ lane: this.o.name, err: e instanceof Error ? e.name : 'unknown' }, 'lane failed'),
-      )
+      .catch((e: unknown) => this.o.logger.error({ lane: this.o.name, ...errorFacts(e) }, 'lane failed'))
       .finally(() => {
         this.done.delete(p);
         this.running.delete(key);

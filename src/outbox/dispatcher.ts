@@ -11,6 +11,7 @@
 import type { Logger } from 'pino';
 import { type ChannelSender, SendError } from '../channels/channel.js';
 import type { Db } from '../db/database.js';
+import { errorFacts } from '../db/db-errors.js';
 import { type Leases, leasesFor } from '../db/lease.repository.js';
 import { type OutboxLane, OutboxRepository, type OutboxRow, outboxStatement } from '../db/outbox.repository.js';
 import type { OutboundMessage } from '../engine/messages.js';
@@ -111,7 +112,7 @@ export class OutboxDispatcher {
     this.timer = setTimeout(() => {
       this.timer = null;
       this.scanning = this.scan()
-        .catch((e: unknown) => this.o.logger.error({ err: errorName(e) }, 'outbox scan failed'))
+        .catch((e: unknown) => this.o.logger.error(errorFacts(e), 'outbox scan failed'))
         .finally(() => {
           this.scanning = null;
           const again = this.again;

@@ -52,7 +52,7 @@ async function bystanders(rig: Rig, ids: number[], everyMs: number, busy: Promis
 
 /** One chat sends a backlog of messages; bystander chats write meanwhile. */
 export function backlog(size: Size, db: FaultDb): Promise<FaultRow> {
-  const n = size === 'full' ? 100 : 20;
+  const n = size === 'full' ? 100 : 10;
   return run(`one chat × ${n} (backlog), 3 bystanders`, db, 1, async (rig) => {
     const heavy = user(rig, 700000001);
     const others = [700000002, 700000003, 700000004];
@@ -78,7 +78,7 @@ export function hungSend(size: Size, db: FaultDb): Promise<FaultRow> {
     rig.api.hang(stuck.id);
     await rig.deliver(stuck.text(GREETING));
     await rig.api.waitFor(() => rig.api.callsOf('sendMessage', stuck.id).length > 0, 10_000, 'the hung send');
-    const holdFor = sleep(size === 'full' ? 30_000 : 8_000);
+    const holdFor = sleep(size === 'full' ? 30_000 : 4_000);
     const wait = await bystanders(rig, others, 1000, holdFor);
     rig.api.unhang(stuck.id); // the platform answers again: the timed-out send is retried
     await settle(rig, 120_000);
@@ -132,7 +132,7 @@ export function killMidBurst(size: Size, db: FaultDb): Promise<FaultRow> {
 
 /** The Bot API answers 500 to everything for a while; chats keep writing. */
 export function outage(size: Size, db: FaultDb): Promise<FaultRow> {
-  const ms = size === 'full' ? 180_000 : 8_000;
+  const ms = size === 'full' ? 180_000 : 5_000;
   return run(`Bot API answers 500 for ${ms / 1000} s`, db, 1, async (rig) => {
     const people = Array.from({ length: 10 }, (_, i) => user(rig, 730000001 + i));
     rig.api.fail('500', ms);
@@ -160,7 +160,7 @@ export function outage(size: Size, db: FaultDb): Promise<FaultRow> {
 /** Two instances on one PostgreSQL; each chat's messages alternate between them. */
 export function twoInstances(size: Size, db: FaultDb, shape: 'one' | 'many'): Promise<FaultRow> {
   const chats = shape === 'one' ? 1 : size === 'full' ? 20 : 6;
-  const each = shape === 'one' ? (size === 'full' ? 100 : 20) : 6;
+  const each = shape === 'one' ? (size === 'full' ? 100 : 10) : size === 'full' ? 6 : 4;
   return run(`2 instances on PostgreSQL: ${chats} chat(s) × ${each}, alternating`, db, 2, async (rig) => {
     const people = Array.from({ length: chats }, (_, i) => user(rig, 740000001 + i + (shape === 'one' ? 0 : 100)));
     await Promise.all(

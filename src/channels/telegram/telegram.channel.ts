@@ -17,7 +17,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { type AutoRetryOptions, autoRetry } from '@grammyjs/auto-retry';
 import { type RunnerHandle, run, sequentialize } from '@grammyjs/runner';
-import express, { type Router } from 'express';
+import express, {
+  type Request as ExpressRequest,
+  type Response as ExpressResponse,
+  type NextFunction,
+  type Router,
+} from 'express';
 import { Bot, GrammyError, HttpError, type Transformer } from 'grammy';
 import type { Update } from 'grammy/types';
 import { ACCEPTED_MIME, MAX_ATTACHMENT_BYTES } from '../../attachments/attachment-store.js';
@@ -61,8 +66,17 @@ export interface TelegramChannelOptions {
    * dispatcher retries it durably with its own backoff (a 429 no sooner than `retry_after`).
    */
   autoRetry?: Partial<AutoRetryOptions>;
-  /** Timeout of one API call in seconds (default 60; must exceed the long-polling timeout). */
+  /**
+   * Timeout of the calls not listed below (getMe, deleteWebhook) and of the long poll, in seconds
+   * (default: the long-polling timeout plus 10 s, so a hung getUpdates is noticed that soon).
+   */
   timeoutSeconds?: number;
+  /** Timeout of one sendMessage, in ms (default 10 s): a hung send fails and is retried by the outbox. */
+  sendTimeoutMs?: number;
+  /** Timeout of answerCallbackQuery and getFile, in ms (default 5 s). */
+  shortCallTimeoutMs?: number;
+  /** Slowest download accepted, in bytes per second (default 100 KB/s): a file's timeout grows with its size. */
+  minDownloadBytesPerSecond?: number;
   /** Long-polling timeout of getUpdates in seconds (default 30). */
   pollTimeoutSeconds?: number;
   /** Wait between two failed getUpdates calls in ms (default 2000). */
@@ -125,6 +139,14 @@ function digest(s: string): Buffer {
   return createHash('sha256').update(s, 'utf8').digest();
 }
 
+/** The signal type grammY's methods take (its own AbortSignal shim's declaration). */
+type ApiSignal = NonNullable<Parameters<Bot['api']['getFile']>[1]>;
+
+/** A signal that aborts a platform call after `ms` (Node's signal; grammY declares a shim's type). */
+function deadline(ms: number): ApiSignal {
+  return AbortSignal.timeout(ms) as unknown as ApiSignal;
+}
+
 /** Creates the Telegram channel; requires `config.telegram`. Registers its inbox decoder. */
 export function createTelegramChannel(deps: ChannelDeps, options: TelegramChannelOptions = {}): ChannelModule {
   const tg = deps.config.telegram;
@@ -133,7 +155,14 @@ export function createTelegramChannel(deps: ChannelDeps, options: TelegramChanne
   const apiRoot = tg.apiRoot.replace(/\/+$/, '');
   const { logger } = deps;
   const maxBytes = options.maxDownloadBytes ?? MAX_ATTACHMENT_BYTES;
-  const timeoutSeconds = options.timeoutSeconds ?? 60;
+  const pollTimeoutSeconds = options.pollTimeoutSeconds ?? 30;
+  // Every platform call has its own timeout: a long poll its poll time plus a margin, a send a few
+  // seconds, a download one that grows with the file's size.
+  const timeoutSeconds = options.timeoutSeconds ?? pollTimeoutSeconds + 10;
+  const sendTimeoutMs = options.sendTimeoutMs ?? 10_000;
+  const shortCallMs = options.shortCallTimeoutMs ?? 5_000;
+  const downloadTimeoutMs = (bytes: number) =>
+    Math.ceil(10_000 + (bytes / (options.minDownloadBytesPerSecond ?? 100 * 1024)) * 1000);
 
   let state: { state: string; detail?: string } = { state: 'starting' };
   const setState = (s: string, detail?: string) => {
@@ -176,7 +205,7 @@ export function createTelegramChannel(deps: ChannelDeps, options: TelegramChanne
       await limiter.acquire(chatId);
       const markup = i === out.chunks.length - 1 && out.replyMarkup ? { reply_markup: out.replyMarkup } : {};
       try {
-        last = (await bot.api.sendMessage(chatId, chunk, markup)).message_id;
+        last = (await bot.api.sendMessage(chatId, chunk, markup, deadline(sendTimeoutMs))).message_id;
       } catch (e) {
         throw toSendError(e, token);
       }
@@ -216,7 +245,7 @@ export function createTelegramChannel(deps: ChannelDeps, options: TelegramChanne
 
   async function answerCallback(id: string, text?: string): Promise<void> {
     try {
-      await bot.api.answerCallbackQuery(id, text ? { text: text.slice(0, 200) } : undefined);
+      await bot.api.answerCallbackQuery(id, text ? { text: text.slice(0, 200) } : undefined, deadline(shortCallMs));
     } catch (e) {
       // Too old (an update processed late) or Telegram unreachable: the press is handled anyway.
       logger.debug({ channel: TELEGRAM, err: describe(e, token) }, 'callback query not answered');
@@ -224,11 +253,11 @@ export function createTelegramChannel(deps: ChannelDeps, options: TelegramChanne
   }
 
   /** Downloads the bytes of a file path, or reports the size when it is over the limit. */
-  async function download(filePath: string): Promise<{ bytes: Uint8Array } | { tooLarge: number }> {
+  async function download(filePath: string, expectedBytes: number): Promise<{ bytes: Uint8Array } | { tooLarge: number }> {
     const url = `${apiRoot}/file/bot${token}/${filePath.split('/').map(encodeURIComponent).join('/')}`;
     let res: Response;
     try {
-      res = await fetch(url, { signal: AbortSignal.timeout(timeoutSeconds * 1000) });
+      res = await fetch(url, { signal: AbortSignal.timeout(downloadTimeoutMs(expectedBytes)) });
     } catch (e) {
       // fetch's error may carry the URL, hence the token: only its name leaves.
       throw new TelegramError(`file download failed (${e instanceof Error ? e.name : 'network'})`);
@@ -274,7 +303,7 @@ export function createTelegramChannel(deps: ChannelDeps, options: TelegramChanne
     let path: string | undefined;
     let size: number | undefined;
     try {
-      const file = await bot.api.getFile(f.fileId);
+      const file = await bot.api.getFile(f.fileId, deadline(shortCallMs));
       path = file.file_path;
       size = file.file_size;
     } catch (e) {
@@ -284,7 +313,7 @@ export function createTelegramChannel(deps: ChannelDeps, options: TelegramChanne
     }
     if (!path) return {};
     if (size !== undefined && size > maxBytes) return { size };
-    const got = await download(path);
+    const got = await download(path, size ?? f.size ?? maxBytes);
     if ('tooLarge' in got) return { size: got.tooLarge };
     const storageKey = await deps.attachments.save(got.bytes, mime);
     return { storageKey, size: got.bytes.byteLength };
@@ -298,7 +327,14 @@ export function createTelegramChannel(deps: ChannelDeps, options: TelegramChanne
       await staffGroup(staff.chatId, staff.action);
       return [];
     }
-    const mapped = mapUpdate(payload, deps.clock());
+    let mapped: ReturnType<typeof mapUpdate>;
+    try {
+      mapped = mapUpdate(payload, deps.clock());
+    } catch {
+      // A shape the mapper cannot read will not read better later: ignored, not retried.
+      logger.warn({ channel: TELEGRAM, update: payload.update_id }, 'malformed update ignored');
+      return [];
+    }
     if (mapped.callbackQueryId) await answerCallback(mapped.callbackQueryId);
     const msg = mapped.messages[0];
     if (msg && mapped.file && msg.input.kind === 'attachment') {
@@ -334,15 +370,34 @@ export function createTelegramChannel(deps: ChannelDeps, options: TelegramChanne
       express.json({ limit: '1mb' }),
       async (req, res) => {
         const update: unknown = req.body;
+        // With the right secret, Telegram sent it: a body we cannot use is acknowledged (Telegram
+        // would otherwise resend it for a day) and ignored, with a log line; never a 500.
         if (!isUpdate(update)) {
-          res.status(400).json({ error: 'expected a Telegram update with an update_id' });
+          logger.warn({ channel: TELEGRAM }, 'malformed update acknowledged and ignored');
+          res.sendStatus(200);
           return;
         }
-        // Stored before the 200: Telegram never needs to resend it; a resend is a duplicate.
+        try {
+          // The mapping is pure: a shape it cannot read throws here, before anything is stored.
+          isRelevant(update, staffChats);
+          chatKeyOf(update);
+        } catch {
+          logger.warn({ channel: TELEGRAM, update: update.update_id }, 'malformed update acknowledged and ignored');
+          res.sendStatus(200);
+          return;
+        }
+        // Stored before the 200: Telegram never needs to resend it; a resend is a duplicate. A
+        // database failure is a 500, so Telegram tries again later.
         await intake(update);
         res.sendStatus(200);
       },
     );
+    // JSON that does not parse, behind a valid secret: acknowledged and ignored too.
+    router.use('/telegram/webhook', (err: { type?: string }, _req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
+      if (err.type !== 'entity.parse.failed') return next(err);
+      logger.warn({ channel: TELEGRAM }, 'malformed update acknowledged and ignored');
+      res.sendStatus(200);
+    });
     return router;
   }
 
@@ -381,7 +436,7 @@ export function createTelegramChannel(deps: ChannelDeps, options: TelegramChanne
           runner: {
             silent: true, // its own logging prints raw errors, which may hold the token
             retryInterval: options.pollRetryMs ?? 2000,
-            fetch: { timeout: options.pollTimeoutSeconds ?? 30, allowed_updates: ['message', 'callback_query'] },
+            fetch: { timeout: pollTimeoutSeconds, allowed_updates: ['message', 'callback_query'] },
           },
         });
         delay = 1000;

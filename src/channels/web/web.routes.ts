@@ -13,6 +13,8 @@ import type { Engine } from '../../engine/engine.js';
 import type { OutboundMessage } from '../../engine/messages.js';
 import type { PeoplePort, StoredMessage } from '../../engine/ports.js';
 import type { Translator } from '../../i18n.js';
+import { sanitizeInbound } from '../../inbox/sanitize.js';
+import { type UploadLimits, uploadGuard } from './upload-guard.js';
 
 const PAGE = readFileSync(path.join(import.meta.dirname, 'chat.html'), 'utf8');
 
@@ -59,11 +61,14 @@ export function webChatRouter(deps: {
   translator: Translator;
   attachments: AttachmentStore;
   clock?: () => Date;
+  /** Upload limits per person and per address (defaults in upload-guard.ts). */
+  uploads?: UploadLimits;
 }): Router {
   const router = express.Router();
   const strings = JSON.stringify(pageStrings(deps.translator)).replace(/</g, '\\u003c');
   const page = PAGE.replace('/*STRINGS*/{}', strings);
   const clock = deps.clock ?? (() => new Date());
+  const uploads = uploadGuard(deps.uploads);
 
   router.get('/chat', (_req, res) => {
     res.type('html').set('Cache-Control', 'no-store').send(page);
@@ -88,17 +93,19 @@ export function webChatRouter(deps: {
       return;
     }
     const b = body.data;
-    const result = await deps.engine.handle({
-      channel: 'web',
-      userId: b.session,
-      messageId: `${b.session}:${b.id}`,
-      at: clock(),
-      input:
-        b.choice !== undefined
-          ? { kind: 'choice', id: b.choice, ...(b.text ? { text: b.text } : {}) }
-          : { kind: 'text', text: b.text ?? '' },
-      ...(b.lang ? { languageHint: b.lang } : {}),
-    });
+    const result = await deps.engine.handle(
+      sanitizeInbound({
+        channel: 'web',
+        userId: b.session,
+        messageId: `${b.session}:${b.id}`,
+        at: clock(),
+        input:
+          b.choice !== undefined
+            ? { kind: 'choice', id: b.choice, ...(b.text ? { text: b.text } : {}) }
+            : { kind: 'text', text: b.text ?? '' },
+        ...(b.lang ? { languageHint: b.lang } : {}),
+      }),
+    );
     res.json({ status: result.status, replies: result.replies });
   });
 
@@ -122,26 +129,39 @@ export function webChatRouter(deps: {
         String(req.headers['content-type'] ?? 'application/octet-stream')
           .split(';')[0]
           ?.trim() ?? '';
-      const fileName = decodeURIComponent(String(req.headers['x-file-name'] ?? '')).slice(0, 200) || undefined;
+      const fileName = decodeFileName(req.headers['x-file-name']);
+      if (fileName === null) {
+        res.status(400).json({ error: 'X-File-Name must be a percent-encoded UTF-8 file name' });
+        return;
+      }
+      // Limits per person and per address, per day: a flood of uploads is refused before it is stored.
+      const refused = uploads.admit(s.data, req.ip ?? 'unknown', body.length, clock());
+      if (refused) {
+        res.status(429).json({ error: refused });
+        return;
+      }
       const accepted = ACCEPTED_MIME.has(mimeType) && body.length <= MAX_ATTACHMENT_BYTES;
+      // The store names a file by its content: the same file uploaded again is stored once.
       const storageKey = accepted ? await deps.attachments.save(body, mimeType) : undefined;
       const kind = mimeType.startsWith('image/') ? 'image' : mimeType === 'application/pdf' ? 'document' : 'other';
-      const result = await deps.engine.handle({
-        channel: 'web',
-        userId: s.data,
-        messageId: `${s.data}:${id.data}`,
-        at: clock(),
-        input: {
-          kind: 'attachment',
-          attachment: {
-            kind,
-            mimeType,
-            size: body.length,
-            ...(fileName ? { fileName } : {}),
-            ...(storageKey ? { storageKey } : {}),
+      const result = await deps.engine.handle(
+        sanitizeInbound({
+          channel: 'web',
+          userId: s.data,
+          messageId: `${s.data}:${id.data}`,
+          at: clock(),
+          input: {
+            kind: 'attachment',
+            attachment: {
+              kind,
+              mimeType,
+              size: body.length,
+              ...(fileName ? { fileName } : {}),
+              ...(storageKey ? { storageKey } : {}),
+            },
           },
-        },
-      });
+        }),
+      );
       res.json({ status: result.status, replies: result.replies });
     },
   );
@@ -160,4 +180,18 @@ export function webChatRouter(deps: {
   });
 
   return router;
+}
+
+/** The file name of `X-File-Name` (percent-encoded UTF-8), at most 200 characters; null when malformed. */
+function decodeFileName(header: string | string[] | undefined): string | undefined | null {
+  if (header === undefined || header === '') return undefined;
+  if (Array.isArray(header)) return null;
+  try {
+    const name = decodeURIComponent(header)
+      .replace(/[\u0000-\u001f\u007f]/g, '')
+      .slice(0, 200);
+    return name.trim() || undefined;
+  } catch {
+    return null; // URIError: a stray % or bytes that are not UTF-8
+  }
 }

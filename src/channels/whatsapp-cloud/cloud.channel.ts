@@ -128,7 +128,9 @@ export function createWhatsappCloudChannel(deps: ChannelDeps, options: WhatsappC
     try {
       body = JSON.parse(raw.toString('utf8'));
     } catch {
-      res.sendStatus(400);
+      // Signed by Meta but unreadable: acknowledged (Meta would resend it) and ignored, with a log line.
+      logger.warn({ channel: CHANNEL }, 'malformed webhook acknowledged and ignored');
+      res.sendStatus(200);
       return;
     }
     const parsed = parseWebhook(body, cfg.phoneNumberId);

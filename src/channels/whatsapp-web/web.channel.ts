@@ -45,8 +45,10 @@ export interface WhatsappWebOptions {
   /** First wait before a re-initialisation (default 5 s); doubles up to `backoffMaxMs` (default 5 min). */
   backoffBaseMs?: number;
   backoffMaxMs?: number;
-  /** A send or media download that takes longer fails (default 60 s); a send is retried by the outbox. */
+  /** A send that takes longer fails (default 15 s) and is retried by the outbox. */
   sendTimeoutMs?: number;
+  /** A media download that takes longer fails (default 60 s; the browser gives no size before it). */
+  mediaTimeoutMs?: number;
   /** Largest file kept (default the attachment store's 10 MB). */
   maxMediaBytes?: number;
   /** Shows a QR code to the operator (default: printed in the terminal). */
@@ -124,7 +126,8 @@ export function createWhatsappWebChannel(
   const readyTimeoutMs = options.readyTimeoutMs ?? 90_000;
   const backoffBaseMs = options.backoffBaseMs ?? 5_000;
   const backoffMaxMs = options.backoffMaxMs ?? 300_000;
-  const sendTimeoutMs = options.sendTimeoutMs ?? 60_000;
+  const sendTimeoutMs = options.sendTimeoutMs ?? 15_000;
+  const mediaTimeoutMs = options.mediaTimeoutMs ?? 60_000;
   const maxBytes = options.maxMediaBytes ?? MAX_ATTACHMENT_BYTES;
   const printQr = options.printQr ?? printInTerminal;
 
@@ -258,7 +261,7 @@ export function createWhatsappWebChannel(
     const attach = (attachment: typeof input.attachment): InboundMessage => ({ ...message, input: { ...input, attachment } });
     let media: Awaited<ReturnType<WaWebMessage['downloadMedia']>>;
     try {
-      media = m.hasMedia ? await within(m.downloadMedia(), sendTimeoutMs, () => new Error('download timed out')) : null;
+      media = m.hasMedia ? await within(m.downloadMedia(), mediaTimeoutMs, () => new Error('download timed out')) : null;
     } catch {
       media = null;
     }

@@ -228,16 +228,22 @@ describe('telegram channel (webhook)', () => {
     expect(JSON.parse(stored?.body ?? '{}')).toEqual({ kind: 'text', text: 'القائمة' });
   });
 
-  it('answers 400 to a body that is not an update, and stores nothing', async () => {
+  it('acknowledges a malformed body behind a valid secret (200, logged), stores nothing, never a 500', async () => {
     h = await start('webhook');
-    expect((await h.post({ message: { text: 'x' } })).status).toBe(400);
+    expect((await h.post({ message: { text: 'x' } })).status).toBe(200);
+    // An update_id with a message Telegram would never send: the mapping cannot read it.
+    expect((await h.post({ update_id: 5, message: { chat: null, text: 7 } })).status).toBe(200);
+    expect((await h.post({ update_id: 6, callback_query: 'x' })).status).toBe(200);
     const res = await fetch(`${h.t.url}/telegram/webhook`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
       body: '{"update_id": 1, "message":',
     });
-    expect(res.status).toBe(400);
-    expect(await h.count('SELECT COUNT(*) AS n FROM inbox')).toBe(0);
+    expect(res.status).toBe(200);
+    expect(h.logs.filter((l) => l.includes('malformed update acknowledged and ignored')).length).toBeGreaterThanOrEqual(3);
+    await h.settled();
+    expect(await h.count("SELECT COUNT(*) AS n FROM inbox WHERE status <> 'done'")).toBe(0);
+    expect(await h.count("SELECT COUNT(*) AS n FROM outbox WHERE channel = 'telegram'")).toBe(0);
   });
 
   it('ignores an edited message and a channel post: 200, nothing stored, no reply', async () => {
