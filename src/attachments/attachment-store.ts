@@ -14,8 +14,8 @@ export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 /** Accepted MIME types: photos and PDF. */
 export const ACCEPTED_MIME = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'application/pdf']);
 
-/** A storage key: a random UUID (files stored before content naming) or a SHA-256, and an extension. */
-const KEY = /^([0-9a-f-]{36}|[0-9a-f]{64})\.[a-z0-9]+$/;
+/** A storage key: a UUID-shaped name (random before content naming, from the SHA-256 since) and an extension. */
+const KEY = /^[0-9a-f-]{36}\.[a-z0-9]+$/;
 
 /** A file store for attachments. */
 export class AttachmentStore {
@@ -25,7 +25,10 @@ export class AttachmentStore {
   async save(bytes: Uint8Array, mimeType: string): Promise<string> {
     await mkdir(this.dir, { recursive: true });
     const ext = mimeType === 'application/pdf' ? 'pdf' : (mimeType.split('/')[1] ?? 'bin');
-    const key = `${createHash('sha256').update(bytes).digest('hex')}.${ext.replace(/[^a-z0-9]/g, '')}`;
+    // Named by content, in the UUID shape records and the console already expect.
+    const h = createHash('sha256').update(bytes).digest('hex');
+    const name = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+    const key = `${name}.${ext.replace(/[^a-z0-9]/g, '')}`;
     // 'wx': an existing file with this name already holds these bytes.
     await writeFile(path.join(this.dir, key), bytes, { mode: 0o600, flag: 'wx' }).catch((e: NodeJS.ErrnoException) => {
       if (e.code !== 'EEXIST') throw e;

@@ -195,9 +195,21 @@ export class Rig {
   }
 }
 
-/** A chat of the scenario. */
+const users = new WeakMap<Rig, Map<number, TelegramUser>>();
+
+/** A chat of the scenario (the same person each time: their message ids go on from the last). */
 export function user(rig: Rig, id: number): TelegramUser {
-  return new TelegramUser(rig.api, id);
+  let map = users.get(rig);
+  if (!map) {
+    map = new Map();
+    users.set(rig, map);
+  }
+  let u = map.get(id);
+  if (!u) {
+    u = new TelegramUser(rig.api, id);
+    map.set(id, u);
+  }
+  return u;
 }
 
 /** Waits until the outbox has no unsent Telegram row and the inbox nothing pending (or `ms` passed). */
