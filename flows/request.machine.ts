@@ -127,18 +127,18 @@ function readField(ctx: RequestContext, event: FlowEvent): FieldReading | null {
     if (!option) return stale;
     return safeValidate(field, { kind: 'choice', id: option.id });
   }
-  const reading = safeValidate(field, input);
+  const reading = safeValidate(field, input, event.type === 'user.message' ? event.at : undefined);
   // "ليش تبون الهوية؟" at the ID question is a question to answer, not a wrong ID.
   if (reading.kind === 'invalid' && input.kind === 'text' && isQuestionLike(input.text)) return { kind: 'help' };
   return reading;
 }
 
 /** Validates with the domain validators, display in both languages. */
-function safeValidate(field: RequestField, input: UserInput): FieldReading {
+function safeValidate(field: RequestField, input: UserInput, today?: string): FieldReading {
   try {
-    const ar = validateField(field, input, 'ar');
+    const ar = validateField(field, input, 'ar', today);
     if (!ar.ok) return { kind: 'invalid', reply: { key: ar.error, ...(ar.params ? { params: ar.params } : {}) } };
-    const en = validateField(field, input, 'en');
+    const en = validateField(field, input, 'en', today);
     // A document is kept by its key in the attachment store, so staff can open it.
     const value = input.kind === 'attachment' && input.attachment.storageKey ? input.attachment.storageKey : ar.value;
     return { kind: 'valid', value, display: { ar: ar.display, en: en.ok ? en.display : ar.display } };
@@ -301,7 +301,7 @@ function fieldHasChoices(ctx: RequestContext): boolean {
 const reply = (r: Reply): FlowEmitted => ({ type: 'reply', ...r });
 
 /** Field types, each asked by its own question state so that the state's tag says what it asks. */
-const FIELD_TYPES = ['nationalId', 'phone', 'iban', 'date', 'number', 'choice', 'text', 'document'] as const;
+const FIELD_TYPES = ['nationalId', 'phone', 'iban', 'date', 'number', 'choice', 'text', 'document', 'fullName'] as const;
 
 function stuckQuestion(): Reply {
   return {

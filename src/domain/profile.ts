@@ -33,7 +33,9 @@ const field = z
   .object({
     id,
     label: localText,
-    type: z.enum(['nationalId', 'phone', 'iban', 'date', 'number', 'choice', 'text', 'document']),
+    type: z.enum(['nationalId', 'phone', 'iban', 'date', 'number', 'choice', 'text', 'document', 'fullName']),
+    /** A date that describes the past (a birth date): a future date is refused. */
+    past: z.boolean().optional(),
     required: z.boolean().default(true),
     options: z.array(option).min(2).optional(),
     min: z.number().optional(),

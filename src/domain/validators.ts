@@ -438,7 +438,31 @@ export function validateText(input: string, opts: ValidateTextOptions = {}): Val
   const max = opts.maxLength ?? DEFAULT_TEXT_MAX_LENGTH;
   if (opts.minLength !== undefined && length < opts.minLength) return fail('text.tooShort', { min: opts.minLength });
   if (length > max) return fail('text.tooLong', { max, length });
+  // "😀" or "🙏🙏🙏" is not an answer: a description has words.
+  if (!/\p{L}{2,}/u.test(text) && !/\p{N}/u.test(text)) return fail('text.noWords');
   return { ok: true, value: text, display: text };
+}
+
+/** A full name in letters, at least two parts ("محمد العتيبي"); emoji, digits or one word are refused. */
+export function validateFullName(input: string): Validation {
+  const text = stripInvisible(input).trim().replace(/\s+/g, ' ');
+  if (!text) return fail('text.empty');
+  if (/[\p{N}]/u.test(text) || !/^[\p{L}\p{M}\s.'\-]+$/u.test(text)) return fail('name.letters');
+  const parts = text.split(' ').filter((p) => [...p.replace(/[.'\-]/g, '')].length >= 2);
+  if (parts.length < 2) return fail('name.parts');
+  if ([...text].length > 120) return fail('text.tooLong', { max: 120, length: [...text].length });
+  return { ok: true, value: text, display: text };
+}
+
+/** R3b: a date that describes the past (a birth date) is not in the future, and an age is plausible. */
+function checkPast(v: Validation, field: RequestField, today: string | undefined): Validation {
+  if (!v.ok || !today || !(field.past || /birth|dob/.test(field.id))) return v;
+  const day = String(v.value);
+  const now = today.slice(0, 10);
+  if (day > now) return fail('date.future');
+  const years = Number(now.slice(0, 4)) - Number(day.slice(0, 4));
+  if (/birth|dob/.test(field.id) && years > 120) return fail('date.tooOld');
+  return v;
 }
 
 /** What a document answer can be. */
@@ -509,7 +533,13 @@ export function validateDocument(att: DocumentInfo, opts: ValidateDocumentOption
  * contact; a choice field takes a button id of its options or a typed answer; a document field
  * needs an attachment (`document.expected` otherwise). `lang` picks the language of `display`.
  */
-export function validateField(field: RequestField, input: UserInput, lang: Lang = 'ar'): Validation<string | number> {
+export function validateField(
+  field: RequestField,
+  input: UserInput,
+  lang: Lang = 'ar',
+  /** The day of the message (ISO), for dates that must lie in the past; never the clock. */
+  today?: string,
+): Validation<string | number> {
   switch (field.type) {
     case 'choice': {
       const options = field.options ?? [];
@@ -539,7 +569,9 @@ export function validateField(field: RequestField, input: UserInput, lang: Lang 
     case 'iban':
       return validateIban(text);
     case 'date':
-      return parseDate(text, { lang });
+      return checkPast(parseDate(text, { lang }), field, today);
+    case 'fullName':
+      return validateFullName(text);
     case 'number': {
       // "خمسة", "٥ افراد", "٨ ساعات", "الف ومية": words and units from the wording data.
       const words = readNumberWords(text);

@@ -50,6 +50,8 @@ export function isSkipWord(text: string): boolean {
 export function wantsPerson(text: string): boolean {
   const t = normalizeArabic(text);
   if (!t || t.length > 80) return false;
+  // "ابي اشتكي على الموظف" is a complaint about staff, not a request to talk to them.
+  if (/شكو|شكي|اشتك|complain/.test(t)) return false;
   if (PERSON_PHRASES.has(t) || PERSON.includes(t)) return true;
   return WANT.test(t) && PERSON.some((p) => ` ${t} `.includes(` ${p} `) || t.includes(p));
 }

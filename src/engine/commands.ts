@@ -4,6 +4,7 @@
  * شكوى على الموظف" is a complaint and not a request for a person.
  */
 import { normalizeArabic } from '../domain/arabic.js';
+import { wantsPerson } from '../domain/wording.js';
 import type { Lang } from '../domain/text.js';
 
 /** A global command found in a message. */
@@ -77,10 +78,12 @@ const OPT_IN = set('تفعيل', 'start', 'subscribe', 'اشتراك', 'إعاد
 /** The command a text is, or null. */
 export function detectCommand(text: string): Command | null {
   const t = normalizeArabic(text);
-  if (!t || t.length > 40) return null;
+  if (!t || t.length > 80) return null;
   if (MENU.has(t)) return { kind: 'menu' };
   if (CANCEL.has(t)) return { kind: 'cancel' };
   if (HUMAN.has(t)) return { kind: 'human' };
+  // "ممكن اكلم احد من الجمعية؟", "ابي احد يتواصل معي": a person in any wording (src/domain/wording.data.ts).
+  if (wantsPerson(text)) return { kind: 'human' };
   if (TO_EN.has(t)) return { kind: 'language', lang: 'en' };
   if (TO_AR.has(t)) return { kind: 'language', lang: 'ar' };
   if (LANG.has(t)) return { kind: 'language', lang: null };

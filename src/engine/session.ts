@@ -20,6 +20,7 @@ import type { Profile } from '../domain/profile.js';
 import { referralCategory } from '../domain/referral.js';
 import type { Lang } from '../domain/text.js';
 import type { RenderedReply, Translator } from '../i18n.js';
+import { greetingReply, isThanks } from '../domain/wording.js';
 import { type Command, detectCommand } from './commands.js';
 import { calendarOf, type FlowRegistry } from './flow-registry.js';
 import { ProfileRefs } from './profile-refs.js';
@@ -199,6 +200,14 @@ class Turn {
 
     if (command) {
       await this.applyCommand(command);
+      return;
+    }
+
+    // Greetings and thanks are returned («السلام عليكم» → «وعليكم السلام»), then the menu or the question.
+    const courtesy = input.kind === 'text' ? (greetingReply(input.text) ?? (isThanks(input.text) ? 'common:thanksReply' : null)) : null;
+    if (courtesy && (!prev || prev.snapshot === null || prev.flowId === 'menu')) {
+      this.reply({ key: courtesy });
+      await this.startFlow('menu', { mode: prev ? 'menu' : 'welcome' });
       return;
     }
 

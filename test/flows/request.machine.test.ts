@@ -164,7 +164,7 @@ async function foodAtSummary(): Promise<Flow> {
 async function trainingAtSummary(): Promise<Flow> {
   const f = await startRequest({ typeId: 'training' });
   await f.send(text(VALID_IBAN));
-  await f.send(text('15/9/1446'));
+  await f.send(text('15/9/1410'));
   await f.send({
     kind: 'attachment',
     attachment: { kind: 'document', mimeType: 'application/pdf', fileName: 'cert.pdf', storageKey: 'att/42' },
@@ -378,7 +378,7 @@ describe('request flow', () => {
 
       replies = await f.send(text('45/13/2025'));
       expect(replies[0]?.key).toMatch(/^validation:date\./);
-      replies = await f.send(text('15/9/1446'));
+      replies = await f.send(text('15/9/1410'));
       expect(replies.map((r) => r.key)).toEqual(['request:hint.documentPdf']);
 
       replies = await f.send({ kind: 'attachment', attachment: { kind: 'image', mimeType: 'image/jpeg' } });
@@ -391,7 +391,7 @@ describe('request flow', () => {
 
       const { answers } = f.actor.getSnapshot().context;
       expect(answers.iban?.value).toBe(VALID_IBAN);
-      expect(answers.birth_date?.value).toBe('2025-03-15');
+      expect(answers.birth_date?.value).toBe('1990-04-11');
       expect(answers.certificate?.value).toBe('att/42');
     });
 
@@ -588,7 +588,7 @@ describe('request flow', () => {
       const effect = f.emitted.find((e) => e.type === 'effect');
       if (effect?.type !== 'effect' || effect.effect.kind !== 'request.create') throw new Error('no request.create');
       expect(effect.effect.dueAt).toBe('2025-03-23T09:00:00.000Z'); // 15 Sunday-Thursday working days
-      expect(effect.effect.data).toEqual({ iban: VALID_IBAN, birth_date: '2025-03-15', certificate: 'att/42' });
+      expect(effect.effect.data).toEqual({ iban: VALID_IBAN, birth_date: '1990-04-11', certificate: 'att/42' });
       expect(effect.effect.eligibility).toBeUndefined();
       expect(replies[0]?.params?.bound).toBe('atMost');
       expect(f.emitted.find((e) => e.type === 'handoff')).toEqual({
@@ -693,4 +693,13 @@ describe('request flow', () => {
       }
     });
   }
+});
+
+describe('request flow: answers that mean something (issue 11)', () => {
+  it('refuses a birth date in the future, saying what is expected', async () => {
+    const f = await startRequest({ typeId: 'training' });
+    await f.send(text(VALID_IBAN));
+    const replies = await f.send(text('1/1/2030'));
+    expect(replies.map((r) => r.key)).toEqual(['validation:date.future', 'request:hint.date']);
+  });
 });
