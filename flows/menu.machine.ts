@@ -29,6 +29,8 @@ export interface MenuInput extends BaseFlowInput {
   consent: { version: string; text: LocalText };
   /** The consent version this person accepted, if any. */
   consentVersion: string | null;
+  /** The reply key of a greeting the first message carried («السلام عليكم» → «وعليكم السلام»). */
+  greeting?: string;
   /** A free-text message to route right away (a first message such as "ابغى اقدم على مساعدة"). */
   text?: string;
 }
@@ -178,7 +180,7 @@ export const menuMachine = menuSetup.createMachine({
         if (m === 'welcome')
           enqueue.emit({
             type: 'reply',
-            key: 'menu:welcome',
+            key: context.input.greeting === 'common:greeting.salam' ? 'menu:welcomeSalam' : 'menu:welcome',
             params: { org: context.input.orgName, version: context.input.consent.version },
           });
         else if (m !== 'menu') enqueue.emit({ type: 'reply', key: `menu:${m}` });

@@ -81,6 +81,29 @@ export class Translator {
 
 function resolveParams(params: ReplyParams | undefined, lang: Lang): Record<string, string | number> {
   const out: Record<string, string | number> = {};
-  for (const [k, v] of Object.entries(params ?? {})) out[k] = isLocalText(v) ? v[lang] : v;
+  for (const [k, v] of Object.entries(params ?? {})) out[k] = isolate(isLocalText(v) ? v[lang] : v, lang);
   return out;
+}
+
+/** First strong isolate … pop directional isolate: a number reads in order inside Arabic text. */
+const FSI = '\u2068';
+const PDI = '\u2069';
+const ARABIC_DIGITS = '٠١٢٣٤٥٦٧٨٩';
+const NUMBER_LIKE = /^[+-]?[\d٠-٩][\d٠-٩\s.,٬٫/:-]*$/u;
+/** References ('R-7KQ3-M9XD'), IBANs ('SA03 8000 …') and other Latin codes with digits. */
+const CODE_LIKE = /^(?=.*\d)[A-Z0-9][A-Z0-9\s-]{3,40}$/;
+
+/**
+ * Issue 11: in Arabic, a number is written in Arabic-Indic digits («١٬٢٠٠٫٥٠») and every number,
+ * phone, IBAN and reference is wrapped in bidi isolates so it reads in order on every channel.
+ * Codes keep their Latin characters (they are typed back as they are).
+ */
+export function isolate(v: string | number, lang: Lang): string | number {
+  if (lang !== 'ar') return v;
+  if (typeof v === 'number') return `${FSI}${v.toLocaleString('ar-SA', { maximumFractionDigits: 2 })}${PDI}`;
+  const t = v.trim();
+  if (t.includes(FSI)) return v;
+  if (NUMBER_LIKE.test(t)) return `${FSI}${t.replace(/\d/g, (d) => ARABIC_DIGITS[Number(d)] ?? d).replace(/,/g, '٬')}${PDI}`;
+  if (CODE_LIKE.test(t)) return `${FSI}${t}${PDI}`;
+  return v;
 }

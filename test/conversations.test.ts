@@ -120,7 +120,10 @@ describe('conversations (Arabic)', () => {
     await chat.choose('complaint');
     await chat.choose('accept');
     await chat.text('1');
-    const cancelled = await chat.text('إلغاء');
+    // Issue 11: cancel asks first, then discards.
+    const ask = await chat.text('إلغاء');
+    expect(choicesOf(ask)).toEqual(['session.cancelNo', 'session.cancelYes']);
+    const cancelled = await chat.choose('session.cancelYes');
     expect(said(cancelled)).toContain(t.app.translator.t('menu:cancelled', 'ar'));
     expect(choicesOf(cancelled)).toContain('complaint');
     expect(await t.app.db.all('SELECT id FROM complaints')).toHaveLength(0);
@@ -139,8 +142,8 @@ describe('conversations (Arabic)', () => {
       t = await startApp(env);
       const again = new ChatClient(t.url, 'restart-session-0001');
       const next = await again.text('1000000008');
-      expect(said(askId)).toContain('(1 ');
-      expect(said(next)).toContain('(2 '); // the phone question: step 2
+      expect(said(askId)).toContain('(\u2068١\u2069 ');
+      expect(said(next)).toContain('(\u2068٢\u2069 '); // the phone question: step 2
     } finally {
       await t?.close();
       t = null;

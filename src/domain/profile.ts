@@ -123,6 +123,8 @@ export const profileSchema = z
     workingHours: z.object({ start: hhmm, end: hhmm }).strict(),
     /** A person returning after this many hours is offered to continue or start over (R3a). */
     resumeAfterHours: z.number().positive().default(24),
+    /** Issue 11: an unfinished request or complaint is kept this many days, then the person is told it expired. */
+    draftExpiryDays: z.number().positive().default(7),
     consent: z.object({ version: z.string().min(1), text: localText }).strict(),
     committees: z.array(committee).min(1),
     officers: z.array(officer).min(1),

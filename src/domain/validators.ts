@@ -447,8 +447,8 @@ export function validateText(input: string, opts: ValidateTextOptions = {}): Val
 export function validateFullName(input: string): Validation {
   const text = stripInvisible(input).trim().replace(/\s+/g, ' ');
   if (!text) return fail('text.empty');
-  if (/[\p{N}]/u.test(text) || !/^[\p{L}\p{M}\s.'\-]+$/u.test(text)) return fail('name.letters');
-  const parts = text.split(' ').filter((p) => [...p.replace(/[.'\-]/g, '')].length >= 2);
+  if (/[\p{N}]/u.test(text) || !/^[\p{L}\p{M}\s.'-]+$/u.test(text)) return fail('name.letters');
+  const parts = text.split(' ').filter((p) => [...p.replace(/[.'-]/g, '')].length >= 2);
   if (parts.length < 2) return fail('name.parts');
   if ([...text].length > 120) return fail('text.tooLong', { max: 120, length: [...text].length });
   return { ok: true, value: text, display: text };

@@ -4,8 +4,8 @@
  * شكوى على الموظف" is a complaint and not a request for a person.
  */
 import { normalizeArabic } from '../domain/arabic.js';
-import { wantsPerson } from '../domain/wording.js';
 import type { Lang } from '../domain/text.js';
+import { wantsPerson } from '../domain/wording.js';
 
 /** A global command found in a message. */
 export type Command =

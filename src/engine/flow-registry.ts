@@ -68,6 +68,7 @@ const DEFS: FlowDef[] = [
       consent: c.profile.consent,
       consentVersion: c.consentVersion,
       ...(typeof c.extra.text === 'string' ? { text: c.extra.text } : {}),
+      ...(typeof c.extra.greeting === 'string' ? { greeting: c.extra.greeting } : {}),
     }),
   },
   {

@@ -1,7 +1,8 @@
 /**
  * How a session is stored: the engine's {@link SessionState} encoded as a conversation record
  * (src/db/conversations.repository.ts) and decoded back. The snapshot column holds a compact JSON
- * object (`s` snapshot, `c` choices, `r` resume pending, `n` expects a number, `p` prompted at); an
+ * object (`s` snapshot, `c` choices, `r` resume pending, `n` expects a number, `p` prompted at,
+ * `d` the draft of an unfinished form, `o` a draft offer awaiting an answer, `x` a cancel to confirm); an
  * unreadable one decodes to a snapshot the session runner restarts politely.
  */
 import type { ConversationRecord } from '../db/conversations.repository.js';
@@ -13,6 +14,9 @@ interface StoredSnapshot {
   r?: boolean;
   n?: boolean;
   p?: string;
+  d?: SessionState['draft'];
+  o?: SessionState['draftOffer'];
+  x?: boolean;
 }
 
 /** The record to store for a session. */
@@ -23,6 +27,9 @@ export function encodeSession(state: SessionState): ConversationRecord {
     ...(state.resumePending ? { r: true } : {}),
     ...(state.expectsNumber ? { n: true } : {}),
     ...(state.promptedAt ? { p: state.promptedAt } : {}),
+    ...(state.draft ? { d: state.draft } : {}),
+    ...(state.draftOffer ? { o: state.draftOffer } : {}),
+    ...(state.cancelPending ? { x: true } : {}),
   };
   return {
     flowId: state.flowId,
@@ -49,6 +56,9 @@ export function decodeSession(record: ConversationRecord): SessionState {
     resumePending: stored.r === true,
     expectsNumber: stored.n === true,
     ...(typeof stored.p === 'string' ? { promptedAt: stored.p } : {}),
+    ...(stored.d && typeof stored.d === 'object' ? { draft: stored.d } : {}),
+    ...(stored.o && typeof stored.o === 'object' ? { draftOffer: stored.o } : {}),
+    ...(stored.x === true ? { cancelPending: true } : {}),
     mode: record.mode === 'handoff' ? 'handoff' : 'bot',
     suspended: parseSuspended(record.suspended),
   };

@@ -18,9 +18,9 @@ import type {
 } from '../domain/flow-contract.js';
 import type { Profile } from '../domain/profile.js';
 import { referralCategory } from '../domain/referral.js';
-import type { Lang } from '../domain/text.js';
-import type { RenderedReply, Translator } from '../i18n.js';
+import type { Lang, LocalText } from '../domain/text.js';
 import { greetingReply, isThanks } from '../domain/wording.js';
+import type { RenderedReply, Translator } from '../i18n.js';
 import { type Command, detectCommand } from './commands.js';
 import { calendarOf, type FlowRegistry } from './flow-registry.js';
 import { ProfileRefs } from './profile-refs.js';
@@ -40,8 +40,46 @@ export interface SessionState {
   /** The last question asks for a number: "0" or "1" typed there is an answer, not a command or an option. */
   expectsNumber?: boolean;
   mode: 'bot' | 'handoff';
+  /** Issue 11: an unfinished request or complaint, kept when the person left it (menu, cancel, a person). */
+  draft?: Draft | null;
+  /** The person was asked whether to continue the draft or start again (`extra` is the new flow's input). */
+  draftOffer?: { flowId: FlowId; extra: Record<string, unknown> } | null;
+  /** The person typed "cancel" in a form and was asked to confirm. */
+  cancelPending?: boolean;
   /** A dialogue interrupted by one the bot started (a rating prompt); it resumes afterwards. */
   suspended?: { flowId: FlowId; flowVersion: number; snapshot: unknown; choices: Choice[] } | null;
+}
+
+/** An unfinished form: the dialogue's snapshot as it was, and when it was kept. */
+export interface Draft {
+  flowId: FlowId;
+  flowVersion: number;
+  snapshot: unknown;
+  choices: Choice[];
+  savedAt: string;
+}
+
+/** Dialogues whose answers are kept as a draft (issue 11: nothing typed is lost). */
+const DRAFTED: ReadonlySet<FlowId> = new Set(['request', 'complaint']);
+
+/** How far a form got: the type or category, answers given, questions in all. */
+function progressOf(context: unknown): { title: LocalText; answered: number; total: number } | null {
+  if (typeof context !== 'object' || context === null) return null;
+  const c = context as Record<string, unknown>;
+  const none = { ar: '—', en: '—' };
+  if (c.answers && typeof c.answers === 'object') {
+    const type = c.type as { name?: LocalText; fields?: unknown[] } | null;
+    const answered = Object.keys(c.answers).length;
+    return { title: type?.name ?? none, answered, total: type?.fields?.length ?? answered };
+  }
+  if ('description' in c && Array.isArray(c.categories)) {
+    const category = (c.categories as { id: string; name: LocalText; compensation?: boolean }[]).find(
+      (x) => x.id === c.categoryId,
+    );
+    const steps = category?.compensation ? ['description', 'harm', 'amount', 'attachment'] : ['description', 'attachment'];
+    return { title: category?.name ?? none, answered: steps.filter((k) => c[k] !== null).length, total: steps.length };
+  }
+  return null;
 }
 
 /** The person as the turn sees them. */
@@ -141,6 +179,9 @@ class Turn {
   private readonly atIso: string;
   private suspended: SessionState['suspended'];
   private promptedAt: string | undefined;
+  private draft: Draft | null;
+  private draftOffer: SessionState['draftOffer'] = null;
+  private cancelPending = false;
 
   constructor(
     private readonly registry: FlowRegistry,
@@ -159,6 +200,31 @@ class Turn {
     this.expectsNumber = prev?.expectsNumber === true;
     this.suspended = prev?.suspended ?? null;
     this.promptedAt = prev?.promptedAt;
+    this.draft = prev?.draft ?? null;
+  }
+
+  /** The form in progress before this turn, as a draft, if it has answers worth keeping. */
+  private keepDraft(): void {
+    const prev = this.prev;
+    if (!prev || prev.snapshot === null || !DRAFTED.has(prev.flowId) || prev.mode === 'handoff') return;
+    if (this.effects.some((e) => e.kind === 'request.create' || e.kind === 'complaint.create')) return;
+    const progress = this.progress(prev.snapshot);
+    if (!progress || (progress.answered === 0 && progress.title.ar === '—')) return;
+    this.draft = {
+      flowId: prev.flowId,
+      flowVersion: prev.flowVersion,
+      snapshot: prev.snapshot,
+      choices: prev.choices,
+      savedAt: this.atIso,
+    };
+  }
+
+  private progress(snapshot: unknown): ReturnType<typeof progressOf> {
+    try {
+      return progressOf((this.refs.restore(snapshot) as { context?: unknown }).context);
+    } catch {
+      return null;
+    }
   }
 
   async interrupt(flowId: FlowId, extra: Record<string, unknown>, preface?: Reply): Promise<void> {
@@ -198,16 +264,52 @@ class Turn {
       return;
     }
 
+    const early = prev ? this.mapChoice(input, prev.choices) : input;
+    const picked = early.kind === 'choice' ? early.id : null;
+    if (prev?.draftOffer) {
+      const offer = prev.draftOffer;
+      if (picked === 'session.draftResume' && this.draft) {
+        const draft = this.draft;
+        this.draft = null;
+        if (await this.restore({ ...draft, mode: 'bot' })) await this.send({ type: 'flow.reprompt' });
+        return;
+      }
+      if (picked === 'session.draftRestart') {
+        this.draft = null;
+        this.reply({ key: 'session:draftDiscarded' });
+        await this.startFlow(offer.flowId, offer.extra);
+        return;
+      }
+    }
+    if (prev?.cancelPending && prev.snapshot !== null) {
+      if (picked === 'session.cancelYes') {
+        this.draft = null;
+        this.suspended = null;
+        await this.startFlow('menu', { mode: 'cancelled' });
+        return;
+      }
+      if (picked === 'session.cancelNo') {
+        if (await this.restore(prev)) await this.send({ type: 'flow.reprompt' });
+        return;
+      }
+    }
+
     if (command) {
       await this.applyCommand(command);
       return;
     }
 
     // Greetings and thanks are returned («السلام عليكم» → «وعليكم السلام»), then the menu or the question.
-    const courtesy = input.kind === 'text' ? (greetingReply(input.text) ?? (isThanks(input.text) ? 'common:thanksReply' : null)) : null;
-    if (courtesy && (!prev || prev.snapshot === null || prev.flowId === 'menu')) {
+    const courtesy =
+      input.kind === 'text' ? (greetingReply(input.text) ?? (isThanks(input.text) ? 'common:thanksReply' : null)) : null;
+    if (courtesy && prev && (prev.snapshot === null || prev.flowId === 'menu')) {
       this.reply({ key: courtesy });
-      await this.startFlow('menu', { mode: prev ? 'menu' : 'welcome' });
+      await this.startFlow('menu', { mode: 'menu' });
+      return;
+    }
+    // A first message that is a greeting is returned in the welcome itself.
+    if (courtesy && !prev) {
+      await this.startFlow('menu', { mode: 'welcome', greeting: courtesy });
       return;
     }
 
@@ -267,6 +369,9 @@ class Turn {
         mode: this.mode,
         ...(this.resumePending ? { resumePending: true } : {}),
         suspended: this.suspended ?? null,
+        ...(this.draft ? { draft: this.draft } : {}),
+        ...(this.draftOffer ? { draftOffer: this.draftOffer } : {}),
+        ...(this.cancelPending ? { cancelPending: true } : {}),
       },
       replies: this.replies,
       effects: this.effects,
@@ -297,15 +402,33 @@ class Turn {
     const active = this.prev && this.prev.snapshot !== null;
     switch (command.kind) {
       case 'menu':
+        this.keepDraft();
+        if (this.draft && this.prev && DRAFTED.has(this.prev.flowId)) this.reply({ key: 'session:draftKept' });
         this.suspended = null;
         // A first message such as Telegram's /start still gets the welcome and privacy notice (R6).
         await this.startFlow('menu', { mode: this.prev ? 'menu' : 'welcome' });
         return;
-      case 'cancel':
+      case 'cancel': {
+        // Issue 11: a cancel in a form asks first and says what would be discarded.
+        const progress = this.prev && active && DRAFTED.has(this.prev.flowId) ? this.progress(this.prev.snapshot) : null;
+        if (this.prev && progress && (await this.restore(this.prev))) {
+          this.cancelPending = true;
+          this.reply({
+            key: 'session:cancelAsk',
+            params: { title: progress.title, answered: progress.answered, total: progress.total },
+            choices: [
+              { id: 'session.cancelNo', key: 'session:cancelNo' },
+              { id: 'session.cancelYes', key: 'session:cancelYes' },
+            ],
+          });
+          return;
+        }
         this.suspended = null;
         await this.startFlow('menu', { mode: active && this.prev?.flowId !== 'menu' ? 'cancelled' : 'menu' });
         return;
+      }
       case 'human':
+        this.keepDraft();
         if (this.prev) this.keepPrevious();
         this.requestHandoff({ reason: 'requested', summary: { flow: this.prev?.flowId ?? 'none' } });
         return;
@@ -409,6 +532,7 @@ class Turn {
 
   private async startFlow(flowId: FlowId, extra: Record<string, unknown>): Promise<void> {
     this.stopActor();
+    if (this.draft && this.draft.flowId === flowId && (await this.offerDraft(flowId, extra))) return;
     const def = this.registry.get(flowId);
     if (!def) throw new Error(`unknown flow ${flowId}`);
     const input = def.input({
@@ -455,6 +579,8 @@ class Turn {
     const out = (snap.output ?? { next: 'menu' }) as FlowOutput;
     this.stopActor();
     if (out.next === 'handoff') {
+      // "Talk to a person" after repeated refusals: the answers so far wait for the person's return.
+      this.keepDraft();
       this.requestHandoff(null);
       return;
     }
@@ -481,6 +607,34 @@ class Turn {
   private referral(): string {
     const snapshot = this.prev?.snapshot as { context?: unknown } | null | undefined;
     return referralCategory(this.profile, { flowId: this.prev?.flowId ?? null, context: snapshot?.context });
+  }
+
+  /**
+   * Issue 11: coming back to a form with a draft offers to continue it or start again; a draft older
+   * than the profile's `draftExpiryDays` is dropped and the person is told. True when an offer was made.
+   */
+  private async offerDraft(flowId: FlowId, extra: Record<string, unknown>): Promise<boolean> {
+    const draft = this.draft;
+    if (!draft) return false;
+    const age = this.at.getTime() - Date.parse(draft.savedAt);
+    const progress = this.progress(draft.snapshot);
+    if (!progress || !(age < this.profile.draftExpiryDays * 86_400_000)) {
+      this.draft = null;
+      if (progress)
+        this.reply({ key: 'session:draftExpired', params: { title: progress.title, days: this.profile.draftExpiryDays } });
+      return false;
+    }
+    this.flowId = 'menu';
+    this.draftOffer = { flowId, extra };
+    this.reply({
+      key: flowId === 'complaint' ? 'session:draftOfferComplaint' : 'session:draftOffer',
+      params: { title: progress.title, answered: progress.answered, total: progress.total },
+      choices: [
+        { id: 'session.draftResume', key: 'session:draftResume' },
+        { id: 'session.draftRestart', key: 'session:draftRestart' },
+      ],
+    });
+    return true;
   }
 
   /** Puts the conversation in the hands of a person and tells the beneficiary when to expect them. */

@@ -2,8 +2,10 @@
  * The conversation engine through the web chat API, with a real SQLite database: duplicates,
  * ordering, concurrency, outdated snapshots, and what a turn commits.
  */
+
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineServices } from '../../src/engine/flow-registry.js';
+import { isolate } from '../../src/i18n.js';
 import { ChatClient, choicesOf, said, startApp, type TestApp } from '../support/app.js';
 
 let t: TestApp | null = null;
@@ -18,7 +20,8 @@ describe('engine', () => {
     const chat = new ChatClient(t.url);
     const turn = await chat.text('السلام عليكم');
     expect(said(turn)).toContain(t.app.profile.name.ar);
-    expect(said(turn)).toContain(t.app.profile.consent.version);
+    // Issue 11: the version is a number in the Arabic text: Arabic-Indic digits, isolated.
+    expect(said(turn)).toContain(String(isolate(t.app.profile.consent.version, 'ar')));
     expect(choicesOf(turn)).toEqual(['inquiry', 'request', 'status', 'complaint', 'rating', 'human', 'language']);
   });
 

@@ -29,7 +29,7 @@ describe('the service process', () => {
     const chat = new ChatClient(first.url, 'crash-session-000001');
     await chat.text('مرحبا');
     const askId = await chat.startVolunteering();
-    expect(said(askId)).toContain('(1 ');
+    expect(said(askId)).toContain('(\u2068١\u2069 ');
     const gone = exited(first.child);
     first.child.kill('SIGKILL');
     await gone;
@@ -38,7 +38,7 @@ describe('the service process', () => {
     try {
       const again = new ChatClient(second.url, 'crash-session-000001');
       const next = await again.text('1000000008');
-      expect(said(next)).toContain('(2 ');
+      expect(said(next)).toContain('(\u2068٢\u2069 ');
       const metrics = await (await fetch(`${second.url}/metrics`)).text();
       expect(metrics).toMatch(/bot_messages_in_total\{channel="web"\} 1/);
       expect(metrics).toContain('bot_turn_duration_seconds_bucket');

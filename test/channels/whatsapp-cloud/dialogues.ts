@@ -25,6 +25,8 @@ export interface DialoguePerson {
   texts(): string[];
 }
 
+// Arabic messages write numbers in Arabic-Indic digits inside bidi isolates (issue 11).
+
 /** National ID that passes the checksum. */
 export const NATIONAL_ID = '1000000008';
 
@@ -35,23 +37,23 @@ export const NEW_REQUEST: Step[] = [
   { say: { text: 'السلام عليكم' }, expect: MENU, also: /أهلًا وسهلًا/ },
   { say: { choose: 'request', n: 2 }, expect: /نحتاج موافقتك على إشعار الخصوصية/ },
   { say: { choose: 'accept', n: 1 }, expect: /ما نوع الطلب/, also: /تم تسجيل موافقتك/ },
-  { say: { choose: 'type:community_support', n: 1 }, expect: /سؤال تمهيدي \(1 من 2\)/ },
-  { say: { choose: 'yes', n: 1 }, expect: /سؤال تمهيدي \(2 من 2\)/ },
-  { say: { choose: 'yes', n: 1 }, expect: /\(1 من 12\)/ },
-  { say: { text: NATIONAL_ID }, expect: /\(2 من 12\)/ },
-  { say: { text: '0501234567' }, expect: /\(3 من 12\)/ },
-  { say: { text: '1990-01-15' }, expect: /\(4 من 12\)/ },
-  { say: { choose: 'opt:needy_family', n: 1 }, expect: /\(5 من 12\)/ },
-  { say: { text: '٥' }, expect: /\(6 من 12\)/ },
-  { say: { text: '3000' }, expect: /\(7 من 12\)/ },
-  { say: { choose: 'opt:rented', n: 2 }, expect: /\(8 من 12\)/ },
-  { say: { text: 'SA0380000000608010167519' }, expect: /\(9 من 12\)/ },
-  { say: { text: 'نحتاج مساعدة في سداد إيجار المنزل 🏠' }, expect: /\(10 من 12\)/ },
-  { say: { image: true }, expect: /\(11 من 12\)/ },
-  { say: { choose: 'skip', n: 1 }, expect: /\(12 من 12\)/ },
+  { say: { choose: 'type:community_support', n: 1 }, expect: /سؤال تمهيدي \(\u2068١\u2069 من \u2068٢\u2069\)/ },
+  { say: { choose: 'yes', n: 1 }, expect: /سؤال تمهيدي \(\u2068٢\u2069 من \u2068٢\u2069\)/ },
+  { say: { choose: 'yes', n: 1 }, expect: /\(\u2068١\u2069 من \u2068١٢\u2069\)/ },
+  { say: { text: NATIONAL_ID }, expect: /\(\u2068٢\u2069 من \u2068١٢\u2069\)/ },
+  { say: { text: '0501234567' }, expect: /\(\u2068٣\u2069 من \u2068١٢\u2069\)/ },
+  { say: { text: '1990-01-15' }, expect: /\(\u2068٤\u2069 من \u2068١٢\u2069\)/ },
+  { say: { choose: 'opt:needy_family', n: 1 }, expect: /\(\u2068٥\u2069 من \u2068١٢\u2069\)/ },
+  { say: { text: '٥' }, expect: /\(\u2068٦\u2069 من \u2068١٢\u2069\)/ },
+  { say: { text: '3000' }, expect: /\(\u2068٧\u2069 من \u2068١٢\u2069\)/ },
+  { say: { choose: 'opt:rented', n: 2 }, expect: /\(\u2068٨\u2069 من \u2068١٢\u2069\)/ },
+  { say: { text: 'SA0380000000608010167519' }, expect: /\(\u2068٩\u2069 من \u2068١٢\u2069\)/ },
+  { say: { text: 'نحتاج مساعدة في سداد إيجار المنزل 🏠' }, expect: /\(\u2068١٠\u2069 من \u2068١٢\u2069\)/ },
+  { say: { image: true }, expect: /\(\u2068١١\u2069 من \u2068١٢\u2069\)/ },
+  { say: { choose: 'skip', n: 1 }, expect: /\(\u2068١٢\u2069 من \u2068١٢\u2069\)/ },
   { say: { choose: 'skip', n: 1 }, expect: /فضلًا راجع بيانات طلب/ },
   { say: { choose: 'confirm', n: 1 }, expect: /أُقرّ بأن المعلومات/ },
-  { say: { choose: 'agree', n: 1 }, expect: MENU, also: /رقم الطلب: R-[A-Z0-9]{4}-[A-Z0-9]{4}/ },
+  { say: { choose: 'agree', n: 1 }, expect: MENU, also: /رقم الطلب: \u2068R-[A-Z0-9]{4}-[A-Z0-9]{4}/ },
 ];
 
 /** The complaint dialogue (a delay, without an attachment). */
@@ -62,7 +64,7 @@ export const COMPLAINT: Step[] = [
   { say: { choose: 'cat:delay', n: 3 }, expect: /فضلًا اكتب وصفًا واضحًا/ },
   { say: { text: 'تأخر الرد على طلبي أكثر من شهر دون أي تواصل 😞' }, expect: /هل لديك صورة أو ملف PDF/ },
   { say: { choose: 'skip', n: 1 }, expect: /هل تريد إرسال الشكوى/ },
-  { say: { choose: 'confirm', n: 1 }, expect: MENU, also: /رقم الشكوى: C-[A-Z0-9]{4}-[A-Z0-9]{4}/ },
+  { say: { choose: 'confirm', n: 1 }, expect: MENU, also: /رقم الشكوى: \u2068C-[A-Z0-9]{4}-[A-Z0-9]{4}/ },
 ];
 
 /** Polls until `check` holds (or fails with `describe()` after `timeoutMs`). */
