@@ -81,7 +81,9 @@ export class Translator {
 
 function resolveParams(params: ReplyParams | undefined, lang: Lang): Record<string, string | number> {
   const out: Record<string, string | number> = {};
-  for (const [k, v] of Object.entries(params ?? {})) out[k] = isolate(isLocalText(v) ? v[lang] : v, lang);
+  // `count` selects i18next's plural form and must stay a number.
+  for (const [k, v] of Object.entries(params ?? {}))
+    out[k] = k === 'count' ? (v as number) : isolate(isLocalText(v) ? v[lang] : v, lang);
   return out;
 }
 
