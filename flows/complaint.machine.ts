@@ -5,7 +5,8 @@
  */
 import { and, assign, emit, setup } from 'xstate';
 import { normalizeArabic, stripInvisible } from '../src/domain/arabic.js';
-import { dueDate, formatDate, type WorkCalendar } from '../src/domain/calendar.js';
+import type { WorkCalendar } from '../src/domain/calendar.js';
+import { type Deadline, type DeadlineParams, deadlineDate, deadlineParams } from '../src/domain/deadline.js';
 import type { Profile } from '../src/domain/profile.js';
 import { parseNumber, validateDocument, validateText } from '../src/domain/validators.js';
 import { isQuestionLike, isSkipWord, readNumberWords, withoutUnits } from '../src/domain/wording.js';
@@ -33,7 +34,7 @@ import type {
 } from './types.js';
 
 /** Version of the complaint dialogue; bump when a persisted snapshot would no longer fit. */
-export const complaintFlowVersion = 2;
+export const complaintFlowVersion = 3;
 
 /** Input of the complaint dialogue: the profile's categories, committees and working calendar. */
 export interface ComplaintInput extends BaseFlowInput {
@@ -57,10 +58,12 @@ interface Submission {
   ref: string;
   committeeId: string;
   committeeName: LocalText;
-  dueAt: string;
+  /** R3e: the committee's answer time (complaints: none unless the policy states one) and its date. */
+  deadline: Deadline;
+  dueAt: string | null;
   at: string;
-  dueGregorian: LocalText;
-  dueHijri: LocalText;
+  /** How the answer time is stated to the person (`deadline:answer.*`). */
+  answer: DeadlineParams;
 }
 
 /** What the complaint dialogue remembers between turns (persisted, JSON only). */
@@ -181,23 +184,23 @@ function excerpt(s: string): string {
   return s.length > SUMMARY_EXCERPT ? `${s.slice(0, SUMMARY_EXCERPT).trimEnd()}…` : s;
 }
 
-/** R3e: reference, committee and answer date; null when the profile or the clock cannot give them. */
+/** R3e: reference, committee and answer time (if its policy states one); null when the profile or the clock cannot give them. */
 function prepareSubmission(ctx: ComplaintContext, at: string | null): Submission | null {
   const category = categoryOf(ctx);
   const committee = ctx.committees.find((c) => c.id === category?.committee);
   if (!category || !committee || at === null || !isValidTime(at)) return null;
   try {
-    const due = dueDate(new Date(at), committee.sla, ctx.calendar);
-    const ar = formatDate(due, 'ar', ctx.calendar.timezone);
-    const en = formatDate(due, 'en', ctx.calendar.timezone);
+    // A submitted complaint is complete: every step was answered.
+    const submittedAt = new Date(at);
+    const due = deadlineDate(committee.deadline, { submittedAt, completedAt: submittedAt }, ctx.calendar);
     return {
       ref: ctx.reference,
       committeeId: committee.id,
       committeeName: committee.name,
-      dueAt: due.toISOString(),
+      deadline: committee.deadline,
+      dueAt: due ? due.toISOString() : null,
       at,
-      dueGregorian: { ar: ar.gregorian, en: en.gregorian },
-      dueHijri: { ar: ar.hijri, en: en.hijri },
+      answer: deadlineParams({ rule: committee.deadline, dueAt: due }, ctx.calendar.timezone),
     };
   } catch {
     return null;
@@ -315,19 +318,18 @@ const complaintSetup = setup({
           ref: s?.ref ?? context.reference,
           category: context.categoryId ?? '',
           committee: s?.committeeId ?? '',
-          dueAt: s?.dueAt ?? '',
+          deadline: s?.deadline ?? { kind: 'none' },
+          dueAt: s?.dueAt ?? null,
           description: context.description ?? '',
           data,
           at: s?.at ?? '',
         },
       };
     }),
-    // R3e/R5: reference, follow-up committee and the expected answer date, Gregorian and Hijri.
+    // R3e/R5: reference, follow-up committee, and the answer time only as the committee's policy states it.
     saySubmitted: emit(({ context }) => {
       const s = context.submission;
-      const params: ReplyParams = s
-        ? { ref: s.ref, committee: s.committeeName, dueGregorian: s.dueGregorian, dueHijri: s.dueHijri }
-        : {};
+      const params: ReplyParams = s ? { ref: s.ref, committee: s.committeeName, ...s.answer } : {};
       return { type: 'reply' as const, key: 'complaint:submitted', params };
     }),
     replyCancelled: emit({ type: 'reply', key: 'complaint:cancelled' }),

@@ -16,12 +16,21 @@ import {
   questionGuards,
   type Reading,
 } from './question.js';
-import type { BaseFlowInput, FlowEmitted, FlowEvent, FlowId, FlowOutput, LocalText, UserInput } from './types.js';
+import type {
+  BaseFlowInput,
+  FlowEmitted,
+  FlowEvent,
+  FlowHandovers,
+  FlowId,
+  FlowOutput,
+  LocalText,
+  MenuMode,
+  UserInput,
+} from './types.js';
+
+export type { MenuMode };
 
 export const menuFlowVersion = 2;
-
-/** Why the menu is shown. */
-export type MenuMode = 'welcome' | 'menu' | 'restart' | 'cancelled';
 
 export interface MenuInput extends BaseFlowInput {
   mode: MenuMode;
@@ -70,7 +79,8 @@ interface MenuContext extends Asking<string> {
   text: string | null;
   target: FlowId | null;
   next: FlowOutput['next'];
-  nextInput?: Record<string, unknown>;
+  /** The question to hand to the inquiry dialogue. */
+  nextInput?: FlowHandovers['inquiry'];
 }
 
 function textOf(input: UserInput): string | null {
@@ -172,7 +182,8 @@ export const menuMachine = menuSetup.createMachine({
     return { ...asking, consentShown: false, input: rest, lang: input.lang, text: text ?? null, target: null, next: 'menu' };
   },
   initial: 'start',
-  output: ({ context }) => ({ next: context.next, nextInput: context.nextInput }),
+  output: ({ context }): FlowOutput =>
+    context.next === 'inquiry' && context.nextInput ? { next: 'inquiry', nextInput: context.nextInput } : { next: context.next },
   states: {
     start: {
       entry: enqueueActions(({ context, enqueue }) => {
@@ -206,7 +217,7 @@ export const menuMachine = menuSetup.createMachine({
           {
             guard: ({ event }) => event.output.intent === 'inquiry',
             target: 'done',
-            actions: assign({ next: 'inquiry', nextInput: ({ context }) => ({ query: context.text }), text: null }),
+            actions: assign({ next: 'inquiry', nextInput: ({ context }) => ({ query: context.text ?? '' }), text: null }),
           },
           { guard: ({ event }) => event.output.intent === 'human', target: 'handoff' },
           {

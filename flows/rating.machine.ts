@@ -6,6 +6,7 @@
  */
 import { and, assign, emit, setup } from 'xstate';
 import { normalizeArabic, stripInvisible, toLatinDigits } from '../src/domain/arabic.js';
+import { isRateable } from '../src/domain/case-lifecycle.js';
 import type { Profile } from '../src/domain/profile.js';
 import { normalizeReference } from '../src/domain/reference.js';
 import { validateText } from '../src/domain/validators.js';
@@ -24,9 +25,11 @@ import { serviceActors } from './services.js';
 import type {
   BaseFlowInput,
   CaseSummary,
+  CaseTarget,
   Choice,
   FlowEmitted,
   FlowEvent,
+  FlowHandovers,
   FlowOutput,
   LocalText,
   Reply,
@@ -37,13 +40,12 @@ import type {
 export const ratingFlowVersion = 2;
 
 /** What is being rated: a request or a complaint, by reference. */
-export interface RatingTarget {
-  kind: 'request' | 'complaint';
-  ref: string;
-}
+export type RatingTarget = CaseTarget;
 
-/** Input of the rating dialogue. */
-export interface RatingInput extends BaseFlowInput {
+type RatingHandover = FlowHandovers['rating'];
+
+/** Input of the rating dialogue: the hand-over (the case, when one was chosen) and the profile's questions. */
+export interface RatingInput extends BaseFlowInput, RatingHandover {
   /** Set when started from a rating prompt or from "my requests". */
   target?: RatingTarget;
   questions: Profile['rating']['questions'];
@@ -67,8 +69,6 @@ export interface RatingContext extends Asking<number | string | null> {
   score: number | null;
 }
 
-/** Statuses after which a case can be rated (R8: post-service rating). */
-const RATEABLE_STATUSES = new Set(['served', 'resolved', 'closed']);
 /** A list message holds at most ten rows on WhatsApp. */
 const MAX_CANDIDATES = 10;
 const COMMENT = { maxLength: 1000 } as const;
@@ -206,10 +206,13 @@ function readCommentOf(input: UserInput | null): Reading<string | null> | null {
 }
 
 function rateable(cases: CaseSummary[]): Candidate[] {
-  return cases
-    .filter((c) => RATEABLE_STATUSES.has(c.status) && !c.rated)
-    .slice(0, MAX_CANDIDATES)
-    .map((c) => ({ kind: c.kind, ref: c.ref, title: c.title }));
+  return (
+    cases
+      // R8: post-service rating; the lifecycle says which statuses (not `closed`: no service was given).
+      .filter((c) => isRateable(c.kind, c.status) && !c.rated)
+      .slice(0, MAX_CANDIDATES)
+      .map((c) => ({ kind: c.kind, ref: c.ref, title: c.title }))
+  );
 }
 
 function scoreChoices(): Choice[] {

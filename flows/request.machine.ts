@@ -5,7 +5,8 @@
  * expected answer date (R3e).
  */
 import { and, assign, emit, setup } from 'xstate';
-import { dueDate, localDateText, type WorkCalendar } from '../src/domain/calendar.js';
+import type { WorkCalendar } from '../src/domain/calendar.js';
+import { type Deadline, deadlineDate, deadlineParams } from '../src/domain/deadline.js';
 import type { Committee, RequestField, RequestType } from '../src/domain/profile.js';
 import { validateField } from '../src/domain/validators.js';
 import { isQuestionLike, yesNo } from '../src/domain/wording.js';
@@ -24,7 +25,7 @@ import { serviceActors } from './services.js';
 import type { BaseFlowInput, Choice, FlowEmitted, FlowEvent, FlowOutput, Lang, LocalText, Reply, UserInput } from './types.js';
 
 /** Version of the request flow's snapshot shape; bump when a persisted snapshot would no longer fit. */
-export const requestFlowVersion = 2;
+export const requestFlowVersion = 3;
 
 /** Input of the new-request dialogue. */
 export interface RequestInput extends BaseFlowInput {
@@ -61,7 +62,7 @@ export interface RequestContext extends Asking<string | number> {
   type: RequestType | null;
   committee: Committee | null;
   /** The open request found for the chosen type. */
-  open: { ref: string; status: string; dueAt: string } | null;
+  open: { ref: string; status: string; deadline: Deadline; dueAt: string | null } | null;
   eligibilityIndex: number;
   /** R10: 'likely_eligible' or 'may_not_qualify:<questionId>'; null when the type has no questions. */
   eligibility: string | null;
@@ -166,22 +167,26 @@ export function fieldTag(type: RequestField['type']): QuestionTag {
   }
 }
 
-/** R3e: the expected answer date for a submission at `at`, or null when it cannot be computed. */
-function answerDate(ctx: RequestContext, at: string): string | null {
+/**
+ * R3e: the committee's answer time for a submission at `at` and the date it gives (null for none).
+ * A submitted request is complete (R3b checked every field), so a deadline counted from completion
+ * starts now too. Undefined when it cannot be computed.
+ */
+function answerTime(ctx: RequestContext, at: string): { deadline: Deadline; dueAt: string | null } | undefined {
   const from = new Date(at);
-  if (!ctx.committee || Number.isNaN(from.getTime())) return null;
+  if (!ctx.committee || Number.isNaN(from.getTime())) return undefined;
   try {
-    return dueDate(from, ctx.committee.sla, ctx.calendar).toISOString();
+    const due = deadlineDate(ctx.committee.deadline, { submittedAt: from, completedAt: from }, ctx.calendar);
+    return { deadline: ctx.committee.deadline, dueAt: due ? due.toISOString() : null };
   } catch {
-    return null;
+    return undefined;
   }
 }
 
-/** A date as text in both languages, Gregorian with Hijri (Umm al-Qura) in brackets. */
-function dateText(iso: string, timezone: string): LocalText {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return { ar: SKIPPED, en: SKIPPED };
-  return localDateText(d, timezone);
+/** The parameters stating an answer time to the person (`deadline:answer.*`). */
+function answerParams(deadline: Deadline, dueAt: string | null, timezone: string) {
+  const due = dueAt === null ? null : new Date(dueAt);
+  return deadlineParams({ rule: deadline, dueAt: due && !Number.isNaN(due.getTime()) ? due : null }, timezone);
 }
 
 function displayIn(answer: RequestAnswer | undefined, lang: Lang): string {
@@ -205,7 +210,7 @@ function openQuestion(ctx: RequestContext): Reply {
       type: ctx.type?.name ?? { ar: SKIPPED, en: SKIPPED },
       ref: open?.ref ?? SKIPPED,
       status: open?.status ?? 'submitted',
-      due: dateText(open?.dueAt ?? '', ctx.calendar.timezone),
+      ...answerParams(open?.deadline ?? { kind: 'none' }, open?.dueAt ?? null, ctx.calendar.timezone),
     },
     choices: [
       { id: 'status', key: 'request:seeStatus' },
@@ -364,7 +369,7 @@ const requestSetup = setup({
       return r?.kind === 'choice' && !!context.type?.fields.some((f) => `edit:${f.id}` === r.id);
     },
     canSubmit: ({ context }) =>
-      questionGuards.picked({ context }, { id: 'agree' }) && context.at !== null && answerDate(context, context.at) !== null,
+      questionGuards.picked({ context }, { id: 'agree' }) && context.at !== null && answerTime(context, context.at) !== undefined,
     needsOfficerReview: ({ context }) => context.type?.officerReview === true,
   },
   actions: {
@@ -450,10 +455,10 @@ const requestSetup = setup({
       return index < 0 ? {} : { fieldIndex: index, editing: true };
     }),
     endEdit: assign({ editing: false }),
-    // R3e: the answer date follows the committee's SLA and the association's working calendar.
+    // R3e: the answer time as the committee's policy states it, on the association's working calendar.
     prepareSubmission: assign(({ context }) => {
-      const due = context.at ? answerDate(context, context.at) : null;
-      return due ? { ref: context.reference, dueAt: due } : {};
+      const answer = context.at ? answerTime(context, context.at) : undefined;
+      return answer ? { ref: context.reference, dueAt: answer.dueAt } : {};
     }),
     submit: emit(({ context }) => {
       const data: Record<string, string | number> = {};
@@ -469,7 +474,8 @@ const requestSetup = setup({
           ref: context.ref ?? context.reference,
           typeId: context.type?.id ?? '',
           committee: context.committee?.id ?? '',
-          dueAt: context.dueAt ?? '',
+          deadline: context.committee?.deadline ?? { kind: 'none' },
+          dueAt: context.dueAt,
           data,
           ...(context.eligibility ? { eligibility: context.eligibility } : {}),
           // R3d: the attestation as shown, with the time the person agreed.
@@ -485,8 +491,7 @@ const requestSetup = setup({
           ref: context.ref ?? context.reference,
           type: context.type?.name ?? { ar: SKIPPED, en: SKIPPED },
           committee: context.committee?.name ?? { ar: SKIPPED, en: SKIPPED },
-          due: dateText(context.dueAt ?? '', context.calendar.timezone),
-          bound: context.committee?.sla.bound ?? 'atMost',
+          ...answerParams(context.committee?.deadline ?? { kind: 'none' }, context.dueAt, context.calendar.timezone),
         },
       }),
     ),
@@ -570,7 +575,14 @@ export const requestMachine = requestSetup.createMachine({
             guard: ({ event }) => event.output !== null,
             target: 'openFound',
             actions: assign(({ event }) => ({
-              open: event.output ? { ref: event.output.ref, status: event.output.status, dueAt: event.output.dueAt } : null,
+              open: event.output
+                ? {
+                    ref: event.output.ref,
+                    status: event.output.status,
+                    deadline: event.output.deadline,
+                    dueAt: event.output.dueAt,
+                  }
+                : null,
             })),
           },
           { target: 'eligibilityNext', actions: 'introduce' },

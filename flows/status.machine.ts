@@ -5,7 +5,9 @@
  */
 import { and, assign, emit, enqueueActions, setup } from 'xstate';
 import { stripInvisible } from '../src/domain/arabic.js';
-import { localDateText } from '../src/domain/calendar.js';
+import { localDateText, type WorkCalendar } from '../src/domain/calendar.js';
+import { ALL_STATUSES, isRateable as isRateableStatus, isWatched, nextStatus } from '../src/domain/case-lifecycle.js';
+import { countsFromCompletion, deadlineDate, deadlineParams } from '../src/domain/deadline.js';
 import { normalizeReference } from '../src/domain/reference.js';
 import {
   type Asking,
@@ -25,6 +27,7 @@ import type {
   Choice,
   FlowEmitted,
   FlowEvent,
+  FlowHandovers,
   FlowOutput,
   Lang,
   LocalText,
@@ -33,14 +36,18 @@ import type {
 } from './types.js';
 
 /** Version of the status dialogue; bump when a persisted snapshot would no longer fit. */
-export const statusFlowVersion = 2;
+export const statusFlowVersion = 3;
 
-/** Input of the status dialogue. */
-export interface StatusInput extends BaseFlowInput {
+type StatusHandover = FlowHandovers['status'];
+
+/** Input of the status dialogue: the hand-over (a reference, or none for the list) and the calendar. */
+export interface StatusInput extends BaseFlowInput, StatusHandover {
   /** A reference the person already gave (any form; normalised here). Without it, the list is shown. */
   ref?: string;
   /** Timezone for displayed dates; the product default (Asia/Riyadh) when absent. */
   timezone?: string;
+  /** R3e: the association's working calendar, to move a deadline counted from completion. */
+  calendar?: WorkCalendar;
 }
 
 /** A case as the list shows it. */
@@ -56,6 +63,7 @@ export interface StatusContext extends Asking<string | Record<string, unknown>> 
   beneficiaryId: string;
   lang: Lang;
   timezone: string | null;
+  calendar: WorkCalendar | null;
   /** The reference being looked up or shown. */
   ref: string | null;
   /** The listed cases (at most {@link MAX_LISTED}). */
@@ -74,18 +82,15 @@ export const MAX_SUPPLY_CHARS = 2000;
 /** How much of an unknown reference is repeated back. */
 const MAX_ECHO_CHARS = 20;
 
-/** Status ids that have a translation under 'status:state.<id>'; any other shows as 'other'. */
-export const KNOWN_STATUSES = ['submitted', 'under_review', 'needs_info', 'approved', 'rejected', 'served', 'closed', 'resolved'];
-
 /** Attachment kinds that can carry missing information (a sticker cannot). */
 const SUPPLY_KINDS = new Set(['image', 'document', 'audio', 'video']);
 
 const menuChoice: Choice = { id: 'menu', key: 'status:choice.menu' };
 const afterSupplyChoices: Choice[] = [{ id: 'back', key: 'status:choice.myRequests' }, menuChoice];
 
-/** The status id to translate: a known one, else 'other'. */
+/** The status id to translate under 'status:state.<id>': a lifecycle status, else 'other'. */
 export function statusKey(status: string): string {
-  return KNOWN_STATUSES.includes(status) ? status : 'other';
+  return (ALL_STATUSES as readonly string[]).includes(status) ? status : 'other';
 }
 
 /** A date as LocalText, Gregorian with Hijri (Umm al-Qura) in brackets; the raw text when unreadable. */
@@ -157,8 +162,42 @@ function supplyProblem(input: UserInput | null): string {
   return 'common:unsupportedAttachment';
 }
 
+/** R8: a served request or a resolved complaint not yet rated (the lifecycle says which). */
 function isRateable(c: CaseSummary): boolean {
-  return !c.rated && (c.status === 'served' || c.status === 'resolved');
+  return !c.rated && isRateableStatus(c.kind, c.status);
+}
+
+/** R3h: the committee asked the person for information (the lifecycle accepts it from this status). */
+function awaitsInfo(c: CaseSummary | null): boolean {
+  return c !== null && nextStatus(c.kind, c.status, { type: 'info.supplied' }) !== null;
+}
+
+/**
+ * R3e: how the answer time is stated for a case, or null once no answer is awaited (decided,
+ * closed). While the person owes information, a date counted from completion is not running yet.
+ */
+function answerReply(c: CaseSummary, timezone: string | null): FlowEmitted | null {
+  const waiting = awaitsInfo(c);
+  if (!waiting && !isWatched(c.kind, c.status)) return null;
+  const due = waiting && countsFromCompletion(c.deadline) ? null : c.dueAt === null ? null : new Date(c.dueAt);
+  const params = deadlineParams({ rule: c.deadline, dueAt: due && !Number.isNaN(due.getTime()) ? due : null }, zone(timezone));
+  return reply(`deadline:answer.${params.deadline}`, { ...params });
+}
+
+function zone(timezone: string | null): string {
+  return timezone ?? 'Asia/Riyadh';
+}
+
+/** R3e: the date a deadline counted from completion gives when the case is complete at `at`. */
+function movedDueAt(c: CaseSummary, at: string, calendar: WorkCalendar): string | null {
+  const completedAt = new Date(at);
+  if (Number.isNaN(completedAt.getTime())) return null;
+  try {
+    const due = deadlineDate(c.deadline, { submittedAt: new Date(c.createdAt), completedAt }, calendar);
+    return due ? due.toISOString() : null;
+  } catch {
+    return null;
+  }
 }
 
 function trimmedCase(c: CaseSummary): CaseSummary {
@@ -178,7 +217,7 @@ function listChoices(ctx: StatusContext): Choice[] {
 
 function detailChoices(c: CaseSummary | null): Choice[] {
   const choices: Choice[] = [];
-  if (c?.status === 'needs_info') choices.push({ id: 'supply', key: 'status:choice.supply' });
+  if (awaitsInfo(c)) choices.push({ id: 'supply', key: 'status:choice.supply' });
   if (c && isRateable(c)) choices.push({ id: 'rate', key: 'status:choice.rate' });
   choices.push({ id: 'back', key: 'status:choice.back' }, menuChoice);
   return choices;
@@ -193,11 +232,12 @@ function detailReplies(ctx: StatusContext): FlowEmitted[] {
     status: statusKey(c.status),
     committee: c.committee,
     createdAt: localDate(c.createdAt, ctx.timezone),
-    due: localDate(c.dueAt, ctx.timezone),
   };
   // A nesting marker in the back office's free text would switch off the status translation.
   if (c.decisionNote) params.note = c.decisionNote.replace(/\$t\(/g, '$t (');
   const out: FlowEmitted[] = [{ type: 'reply', key: c.decisionNote ? 'status:detail.withNote' : 'status:detail.plain', params }];
+  const answer = answerReply(c, ctx.timezone);
+  if (answer) out.push(answer);
   if (c.history.length > 0) {
     // One template per line count, so that each status is translated through 'status:state.<id>'.
     const lines: ReplyParams = {};
@@ -242,7 +282,7 @@ const statusSetup = setup({
       const r = context.reading;
       return r?.kind === 'choice' && context.cases.some((c) => `case:${c.ref}` === r.id);
     },
-    needsInfo: ({ context }) => context.current?.status === 'needs_info',
+    needsInfo: ({ context }) => awaitsInfo(context.current),
     isRateable: ({ context }) => context.current !== null && isRateable(context.current),
   },
   actions: {
@@ -265,27 +305,42 @@ const statusSetup = setup({
     askSupply: emit(({ context }) =>
       reply('status:supply.ask', { ref: context.ref ?? '' }, [{ id: 'back', key: 'status:choice.cancelSupply' }]),
     ),
-    showSupplied: emit(({ context }) => reply('status:supply.received', { ref: context.ref ?? '' }, afterSupplyChoices)),
+    // R3e (seed 002): the person is told the answer time again, with the new date when it moved.
+    showSupplied: emit(({ context }) => {
+      const c = context.current;
+      const params = c
+        ? deadlineParams({ rule: c.deadline, dueAt: c.dueAt ? new Date(c.dueAt) : null }, zone(context.timezone))
+        : deadlineParams({ rule: { kind: 'none' }, dueAt: null }, zone(context.timezone));
+      return reply('status:supply.received', { ref: context.ref ?? '', ...params }, afterSupplyChoices);
+    }),
     askAfterSupply: emit(reply('status:supply.next', undefined, afterSupplyChoices)),
-    // R3h: the missing information goes to the case; the engine writes it with this turn.
-    supplyInfo: emit(
-      ({ context, event }): FlowEmitted => ({
+    /**
+     * R3h: the missing information goes to the case; the engine writes it with this turn. The case
+     * is complete now: R3e (seed 002) a deadline counted from completion is counted from here.
+     */
+    supplyInfo: enqueueActions(({ context, event, enqueue }) => {
+      const at = event.type === 'user.message' ? event.at : '';
+      const c = context.current;
+      const moved = c && context.calendar && countsFromCompletion(c.deadline) ? movedDueAt(c, at, context.calendar) : null;
+      enqueue.emit({
         type: 'effect',
         effect: {
           kind: 'request.supplyInfo',
-          ref: context.current?.ref ?? context.ref ?? '',
+          ref: c?.ref ?? context.ref ?? '',
           data: context.reading?.kind === 'valid' && typeof context.reading.value === 'object' ? context.reading.value : {},
-          at: event.type === 'user.message' ? event.at : '',
+          at,
+          ...(moved ? { dueAt: moved } : {}),
         },
-      }),
-    ),
+      });
+      if (c) enqueue.assign({ current: { ...c, status: 'under_review', dueAt: moved ?? c.dueAt } });
+    }),
     replyUnavailable: emit(reply('status:unavailable')),
     toRequest: assign({ outcome: { next: 'request' } }),
+    // R8: the rating dialogue gets the chosen case itself (FlowHandovers['rating']).
     toRating: assign(({ context }) => ({
-      outcome: {
-        next: 'rating' as const,
-        nextInput: { ref: context.current?.ref ?? '', kind: context.current?.kind ?? 'request' },
-      },
+      outcome: context.current
+        ? { next: 'rating' as const, nextInput: { target: { kind: context.current.kind, ref: context.current.ref } } }
+        : { next: 'menu' as const },
     })),
     ...questionActions<StatusContext>(),
   },
@@ -300,7 +355,8 @@ export const statusMachine = statusSetup.createMachine({
       ...asking,
       beneficiaryId: input.beneficiaryId,
       lang: input.lang,
-      timezone: input.timezone ?? null,
+      timezone: input.timezone ?? input.calendar?.timezone ?? null,
+      calendar: input.calendar ?? null,
       ref: raw === '' ? null : (normalizeReference(raw) ?? Array.from(raw).slice(0, MAX_ECHO_CHARS).join('')),
       cases: [],
       current: null,
@@ -398,7 +454,7 @@ export const statusMachine = statusSetup.createMachine({
       answers: [
         { guard: and([{ type: 'picked', params: { id: 'supply' } }, 'needsInfo']), target: 'supplying' },
         {
-          // R8: a served (or resolved) case not yet rated goes on to the rating dialogue.
+          // R8: a served (or resolved) case not yet rated goes on to the rating dialogue, with it.
           guard: and([{ type: 'picked', params: { id: 'rate' } }, 'isRateable']),
           target: 'done',
           actions: 'toRating',

@@ -36,7 +36,11 @@ export interface BackOfficeDeps {
 export function mountBackOffice(http: express.Express, deps: BackOfficeDeps): DecisionService {
   const decisions = new DecisionService(deps);
   http.use(decisionsRouter({ decisions, logger: deps.logger, secret: deps.decisionsSecret, clock: deps.clock }));
-  http.use(requestsRouter({ read: deps.read, profile: deps.profile, logger: deps.logger, apiToken: deps.apiToken }));
-  http.use(complaintsRouter({ read: deps.read, profile: deps.profile, logger: deps.logger, apiToken: deps.apiToken }));
+  http.use(
+    requestsRouter({ read: deps.read, profile: deps.profile, logger: deps.logger, apiToken: deps.apiToken, clock: deps.clock }),
+  );
+  http.use(
+    complaintsRouter({ read: deps.read, profile: deps.profile, logger: deps.logger, apiToken: deps.apiToken, clock: deps.clock }),
+  );
   return decisions;
 }

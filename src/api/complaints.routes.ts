@@ -11,17 +11,17 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { type ComplaintListItem, findComplaint, listComplaints } from '../db/complaints.read.js';
 import type { ReadClient } from '../db/prisma.js';
+import { CASE_STATUSES, type ComplaintStatus, isWatched } from '../domain/case-lifecycle.js';
+import { isOverdue, ruleFromColumns } from '../domain/deadline.js';
 import type { Profile } from '../domain/profile.js';
 import { normalizeReference } from '../domain/reference.js';
 import { caseTitle, committeeName } from '../notify/recipients.js';
 import { MAX_PAGE_SIZE } from './requests.routes.js';
 
-/** Statuses a complaint can have (filter values). */
-export const COMPLAINT_STATUSES = ['submitted', 'under_review', 'needs_info', 'resolved', 'rejected', 'closed'] as const;
-
 const listQuery = z
   .object({
-    status: z.enum(COMPLAINT_STATUSES).optional(),
+    // The lifecycle's statuses of a complaint are the filter values.
+    status: z.enum(CASE_STATUSES.complaint as [ComplaintStatus, ...ComplaintStatus[]]).optional(),
     page: z.coerce.number().int().min(1).default(1),
     pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(20),
   })
@@ -33,9 +33,14 @@ export interface ComplaintsRouteDeps {
   profile: Profile;
   logger: Logger;
   apiToken?: string;
+  /** What time it is (for the late flag, R3e); the system clock when absent. */
+  clock?: (() => Date) | undefined;
 }
 
-function summary(p: Profile, r: ComplaintListItem) {
+function summary(p: Profile, r: ComplaintListItem, now: Date) {
+  // R3e, R5: no complaint has a deadline unless its committee's policy states one; only a maximum
+  // still awaited can be late.
+  const deadline = ruleFromColumns(r.deadlineKind, r.deadlineDays, r.deadlineUnit, r.deadlineFrom);
   return {
     ref: r.ref,
     category: { id: r.category, name: caseTitle(p, 'complaint', r.category) },
@@ -45,7 +50,10 @@ function summary(p: Profile, r: ComplaintListItem) {
     channel: r.channel,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
-    dueAt: r.dueAt.toISOString(),
+    deadline,
+    dueAt: r.dueAt?.toISOString() ?? null,
+    completedAt: r.completedAt?.toISOString() ?? null,
+    overdue: isOverdue({ rule: deadline, dueAt: r.dueAt }, isWatched('complaint', r.status), now),
     decisionNote: r.decisionNote,
   };
 }
@@ -77,6 +85,7 @@ function authorised(token: string | undefined, req: Request, res: Response): boo
 
 /** The routes of the complaints API. */
 export function complaintsRouter(deps: ComplaintsRouteDeps): Router {
+  const now = deps.clock ?? (() => new Date());
   const router = express.Router();
   const { profile } = deps;
   const fail = (res: Response, e: unknown) => {
@@ -96,7 +105,7 @@ export function complaintsRouter(deps: ComplaintsRouteDeps): Router {
     const { status, page, pageSize } = q.data;
     try {
       const { total, items } = await listComplaints(await deps.read(), { status, page, pageSize });
-      res.json({ page, pageSize, total, items: items.map((r) => summary(profile, r)) });
+      res.json({ page, pageSize, total, items: items.map((r) => summary(profile, r, now())) });
     } catch (e) {
       fail(res, e);
     }
@@ -113,7 +122,7 @@ export function complaintsRouter(deps: ComplaintsRouteDeps): Router {
       }
       const rating = row.ratings[0];
       res.json({
-        ...summary(profile, row),
+        ...summary(profile, row, now()),
         description: row.description,
         data: parseJson(row.data),
         history: row.events.map((h) => ({ status: h.status, at: h.at.toISOString(), actor: h.actor, note: h.note })),

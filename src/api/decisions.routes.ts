@@ -8,9 +8,9 @@ import express, { type Request, type Router } from 'express';
 import type { Logger } from 'pino';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { z } from 'zod';
+import { DECISIONS, decisionsOf } from '../domain/case-lifecycle.js';
 import { normalizeReference, referenceKind } from '../domain/reference.js';
 import type { DecisionInput, DecisionService } from '../notify/decisions.js';
-import { DECISIONS } from '../notify/messages.js';
 
 /** Largest body accepted; a decision is a few hundred bytes. */
 const MAX_BODY = '64kb';
@@ -21,7 +21,7 @@ const MAX_WEBHOOK_ID = 256;
 /** How far in the future `decidedAt` may be (clock skew), as the signature's tolerance. */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
-const ALL_DECISIONS = [...new Set<string>([...DECISIONS.request, ...DECISIONS.complaint])] as [string, ...string[]];
+const ALL_DECISIONS = [...DECISIONS] as [string, ...string[]];
 
 const bodySchema = z
   .object({
@@ -55,7 +55,7 @@ export function parseDecisionBody(raw: Buffer, now: Date): { ok: true; value: De
   const ref = normalizeReference(b.ref);
   const kind = ref ? referenceKind(ref) : null;
   if (!ref || !kind) return { ok: false, reasons: ['ref: not a request (R-XXXX-XXXX) or complaint (C-XXXX-XXXX) reference'] };
-  const decisions: readonly string[] = DECISIONS[kind];
+  const decisions: readonly string[] = decisionsOf(kind);
   if (!decisions.includes(b.decision))
     return { ok: false, reasons: [`decision: "${b.decision}" does not apply to a ${kind} (expected ${decisions.join(', ')})`] };
   const decidedAt = b.decidedAt ? new Date(b.decidedAt) : undefined;

@@ -10,19 +10,19 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { ReadClient } from '../db/prisma.js';
 import { findRequest, listRequests, type RequestListItem } from '../db/requests.read.js';
+import { CASE_STATUSES, isWatched, type RequestStatus } from '../domain/case-lifecycle.js';
+import { isOverdue, ruleFromColumns } from '../domain/deadline.js';
 import type { Profile } from '../domain/profile.js';
 import { normalizeReference } from '../domain/reference.js';
 import { caseTitle, committeeName } from '../notify/recipients.js';
-
-/** Statuses a request can have (filter values). */
-export const REQUEST_STATUSES = ['submitted', 'under_review', 'needs_info', 'approved', 'rejected', 'served', 'closed'] as const;
 
 /** Largest page. */
 export const MAX_PAGE_SIZE = 100;
 
 const listQuery = z
   .object({
-    status: z.enum(REQUEST_STATUSES).optional(),
+    // The lifecycle's statuses of a request are the filter values.
+    status: z.enum(CASE_STATUSES.request as [RequestStatus, ...RequestStatus[]]).optional(),
     page: z.coerce.number().int().min(1).default(1),
     pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(20),
   })
@@ -36,10 +36,15 @@ export interface RequestsRouteDeps {
   logger: Logger;
   /** `API_TOKEN`; without it the routes answer 503. */
   apiToken?: string;
+  /** What time it is (for the late flag, R3e); the system clock when absent. */
+  clock?: (() => Date) | undefined;
 }
 
 /** A request as the list shows it: no form answers (R6: least data in bulk). */
-function summary(p: Profile, r: RequestListItem) {
+function summary(p: Profile, r: RequestListItem, now: Date) {
+  // R3e: the committee's answer time as promised (none / notBefore / within), the date it gives,
+  // and whether it is late: only a maximum still awaited from the committee can be.
+  const deadline = ruleFromColumns(r.deadlineKind, r.deadlineDays, r.deadlineUnit, r.deadlineFrom);
   return {
     ref: r.ref,
     type: { id: r.typeId, name: caseTitle(p, 'request', r.typeId) },
@@ -48,7 +53,10 @@ function summary(p: Profile, r: RequestListItem) {
     channel: r.channel,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
-    dueAt: r.dueAt.toISOString(),
+    deadline,
+    dueAt: r.dueAt?.toISOString() ?? null,
+    completedAt: r.completedAt?.toISOString() ?? null,
+    overdue: isOverdue({ rule: deadline, dueAt: r.dueAt }, isWatched('request', r.status), now),
     decisionNote: r.decisionNote,
   };
 }
@@ -82,6 +90,7 @@ function authorised(token: string | undefined, req: Request, res: Response): boo
 export function requestsRouter(deps: RequestsRouteDeps): Router {
   const router = express.Router();
   const { profile } = deps;
+  const now = deps.clock ?? (() => new Date());
   const fail = (res: Response, e: unknown) => {
     deps.logger.error({ err: e instanceof Error ? e.name : 'unknown' }, 'requests API failed');
     res.status(500).json({ error: 'internal error' });
@@ -99,7 +108,7 @@ export function requestsRouter(deps: RequestsRouteDeps): Router {
     const { status, page, pageSize } = q.data;
     try {
       const { total, items } = await listRequests(await deps.read(), { status, page, pageSize });
-      res.json({ page, pageSize, total, items: items.map((r) => summary(profile, r)) });
+      res.json({ page, pageSize, total, items: items.map((r) => summary(profile, r, now())) });
     } catch (e) {
       fail(res, e);
     }
@@ -116,7 +125,7 @@ export function requestsRouter(deps: RequestsRouteDeps): Router {
       }
       const rating = row.ratings[0];
       res.json({
-        ...summary(profile, row),
+        ...summary(profile, row, now()),
         // The association's own systems process the request: the form answers are theirs to read.
         data: parseJson(row.data),
         eligibility: parseJson(row.eligibility),

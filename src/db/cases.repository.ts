@@ -3,13 +3,16 @@
  * scoped by beneficiary id: nobody sees anyone else's case.
  */
 import { randomUUID } from 'node:crypto';
+import { requireNext, statusesWith } from '../domain/case-lifecycle.js';
+import { type Deadline, ruleFromColumns } from '../domain/deadline.js';
 import type { CaseSummary } from '../domain/flow-contract.js';
 import type { Profile } from '../domain/profile.js';
 import type { LocalText } from '../domain/text.js';
+import { DEADLINE_COLUMNS, deadlineValues, statusUpdate } from './case-status.js';
 import { type Db, type Stmt, scoped, toIso } from './database.js';
 
-/** Statuses after which a request is no longer open. */
-export const CLOSED_STATUSES = ['rejected', 'served', 'closed', 'resolved'] as const;
+/** Statuses in which a request is still open (R3f-g: a service may still follow), from the lifecycle. */
+const OPEN_REQUEST_STATUSES = statusesWith('request', 'open');
 
 interface CaseRow {
   id: string;
@@ -19,14 +22,20 @@ interface CaseRow {
   status: string;
   committee: string;
   created_at: unknown;
+  deadline_kind: unknown;
+  deadline_days: unknown;
+  deadline_unit: unknown;
+  deadline_from: unknown;
   due_at: unknown;
   decision_note: string | null;
   rated: unknown;
 }
 
-const SELECT_REQUESTS = `SELECT r.id, r.ref, 'request' AS kind, r.type_id AS title_id, r.status, r.committee, r.created_at, r.due_at,
+const SELECT_REQUESTS = `SELECT r.id, r.ref, 'request' AS kind, r.type_id AS title_id, r.status, r.committee, r.created_at,
+  r.deadline_kind, r.deadline_days, r.deadline_unit, r.deadline_from, r.due_at,
   r.decision_note, (SELECT COUNT(*) FROM ratings x WHERE x.request_id = r.id) AS rated FROM requests r`;
-const SELECT_COMPLAINTS = `SELECT c.id, c.ref, 'complaint' AS kind, c.category AS title_id, c.status, c.committee, c.created_at, c.due_at,
+const SELECT_COMPLAINTS = `SELECT c.id, c.ref, 'complaint' AS kind, c.category AS title_id, c.status, c.committee, c.created_at,
+  c.deadline_kind, c.deadline_days, c.deadline_unit, c.deadline_from, c.due_at,
   c.decision_note, (SELECT COUNT(*) FROM ratings x WHERE x.complaint_id = c.id) AS rated FROM complaints c`;
 
 /** Reads cases for the dialogues. */
@@ -59,10 +68,10 @@ export class CaseRepository {
 
   /** An open request of this type, if the person has one. */
   async findOpenRequest(beneficiaryId: string, typeId: string): Promise<CaseSummary | null> {
-    const placeholders = CLOSED_STATUSES.map(() => '?').join(', ');
+    const placeholders = OPEN_REQUEST_STATUSES.map(() => '?').join(', ');
     const row = await scoped(this.db).get<CaseRow>(
-      `${SELECT_REQUESTS} WHERE r.beneficiary_id = ? AND r.type_id = ? AND r.status NOT IN (${placeholders}) ORDER BY r.created_at DESC LIMIT 1`,
-      [beneficiaryId, typeId, ...CLOSED_STATUSES],
+      `${SELECT_REQUESTS} WHERE r.beneficiary_id = ? AND r.type_id = ? AND r.status IN (${placeholders}) ORDER BY r.created_at DESC LIMIT 1`,
+      [beneficiaryId, typeId, ...OPEN_REQUEST_STATUSES],
     );
     return row ? this.toSummary(row) : null;
   }
@@ -80,7 +89,8 @@ export class CaseRepository {
       status: r.status,
       committee: this.profile.committees.find((c) => c.id === r.committee)?.name ?? { ar: r.committee, en: r.committee },
       createdAt: toIso(r.created_at) ?? '',
-      dueAt: toIso(r.due_at) ?? '',
+      deadline: ruleFromColumns(r.deadline_kind, r.deadline_days, r.deadline_unit, r.deadline_from),
+      dueAt: toIso(r.due_at),
       // Notes written by the person themselves (supplied information) are not shown back as decisions.
       history: history.map((h) => ({
         status: h.status,
@@ -132,15 +142,18 @@ export function createRequest(
     committee: string;
     data: Record<string, unknown>;
     eligibility: string | null;
-    dueAt: Date;
+    /** R3e: the committee's answer time as promised, and the date it gives (null: none). */
+    deadline: Deadline;
+    dueAt: Date | null;
     attestation: { language: string; text: string; acceptedAt: Date };
   },
   at: Date,
 ): Stmt[] {
   return [
     {
-      sql: `INSERT INTO requests (id, ref, beneficiary_id, type_id, channel, status, committee, data, eligibility, due_at, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?)`,
+      // R3e: the answer time as promised; a submitted request is complete (R3b checked every field).
+      sql: `INSERT INTO requests (id, ref, beneficiary_id, type_id, channel, status, committee, data, eligibility, ${DEADLINE_COLUMNS}, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       params: [
         randomUUID(),
         r.ref,
@@ -150,7 +163,7 @@ export function createRequest(
         r.committee,
         JSON.stringify(r.data),
         r.eligibility,
-        r.dueAt,
+        ...deadlineValues(r.deadline, r.dueAt, at),
         at,
         at,
       ],
@@ -174,14 +187,16 @@ export function createComplaint(
     committee: string;
     description: string;
     data: Record<string, unknown>;
-    dueAt: Date;
+    /** R3e, R5: none unless the committee's policy states one. */
+    deadline: Deadline;
+    dueAt: Date | null;
   },
   at: Date,
 ): Stmt[] {
   return [
     {
-      sql: `INSERT INTO complaints (id, ref, beneficiary_id, category, channel, status, committee, description, data, due_at, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?)`,
+      sql: `INSERT INTO complaints (id, ref, beneficiary_id, category, channel, status, committee, description, data, ${DEADLINE_COLUMNS}, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       params: [
         randomUUID(),
         c.ref,
@@ -191,7 +206,7 @@ export function createComplaint(
         c.committee,
         c.description,
         JSON.stringify(c.data),
-        c.dueAt,
+        ...deadlineValues(c.deadline, c.dueAt, at),
         at,
         at,
       ],
@@ -201,20 +216,40 @@ export function createComplaint(
 }
 
 /**
- * The person supplied what the committee asked for: the case goes back under review (R3h), and
- * what they sent is kept in its history. Only their own case, and only while it needs information.
+ * The person supplied what the committee asked for: the case goes back under review (R3h, through
+ * the lifecycle's write path), and what they sent is kept in its history. Only their own case, and
+ * only while it needs information. The case is complete now: R3e (seed 002) a deadline counted from
+ * completion moves to `dueAt` and its alerts start again; the officer's reminder counts from here.
  */
-export function supplyInfo(ref: string, beneficiaryId: string, data: Record<string, unknown>, at: Date): Stmt[] {
-  const { table, fk } = TABLE[kindOfRef(ref)];
+export function supplyInfo(
+  ref: string,
+  beneficiaryId: string,
+  data: Record<string, unknown>,
+  at: Date,
+  completion: { completedAt: Date; dueAt?: Date },
+): Stmt[] {
+  const kind = kindOfRef(ref);
+  const { table, fk } = TABLE[kind];
+  const to = requireNext(kind, 'needs_info', { type: 'info.supplied' });
   return [
+    statusUpdate({
+      kind,
+      ref,
+      from: 'needs_info',
+      to,
+      at,
+      beneficiaryId,
+      set: {
+        completed_at: completion.completedAt,
+        reminded_at: null,
+        ...(completion.dueAt ? { due_at: completion.dueAt, sla_alerted_at: null, sla_escalated_at: null } : {}),
+      },
+    }),
     {
-      sql: `UPDATE ${table} SET status = 'under_review', updated_at = ? WHERE ref = ? AND beneficiary_id = ? AND status = 'needs_info'`,
-      params: [at, ref, beneficiaryId],
-    },
-    {
+      // Only when the status changed in this turn (a decision in between leaves no false history).
       sql: `INSERT INTO status_events (id, ${fk}, status, note, actor, at)
-            SELECT ?, id, 'under_review', ?, 'beneficiary', ? FROM ${table} WHERE ref = ? AND beneficiary_id = ?`,
-      params: [randomUUID(), JSON.stringify(data), at, ref, beneficiaryId],
+            SELECT ?, id, ?, ?, 'beneficiary', ? FROM ${table} WHERE ref = ? AND beneficiary_id = ? AND status = ? AND updated_at = ?`,
+      params: [randomUUID(), to, JSON.stringify(data), at, ref, beneficiaryId, to, at],
     },
   ];
 }

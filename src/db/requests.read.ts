@@ -13,7 +13,12 @@ const LIST_COLUMNS = {
   status: true,
   committee: true,
   decisionNote: true,
+  deadlineKind: true,
+  deadlineDays: true,
+  deadlineUnit: true,
+  deadlineFrom: true,
   dueAt: true,
+  completedAt: true,
   createdAt: true,
   updatedAt: true,
 } as const;

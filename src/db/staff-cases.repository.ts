@@ -4,6 +4,7 @@
  * complaint alerts. Rows are parsed at the boundary.
  */
 import { randomUUID } from 'node:crypto';
+import { type Deadline, ruleFromColumns } from '../domain/deadline.js';
 import { type Db, type Stmt, toDate } from './database.js';
 
 /** A request or complaint with its person's channel. */
@@ -22,7 +23,9 @@ export interface CaseRecord {
   /** The complaint's description (empty for requests). */
   description: string;
   decisionNote: string | null;
-  dueAt: Date;
+  /** R3e: the committee's answer time as promised to the person, and the date it gives (null: none). */
+  deadline: Deadline;
+  dueAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
   beneficiaryId: string;
@@ -100,10 +103,12 @@ export class StaffCasesRepository {
     const sql =
       kind === 'request'
         ? `SELECT x.id, x.ref, x.type_id AS topic, x.status, x.committee, x.channel, x.data, x.eligibility, '' AS description,
-                  x.decision_note, x.due_at, x.created_at, x.updated_at, x.beneficiary_id, b.language
+                  x.decision_note, x.deadline_kind, x.deadline_days, x.deadline_unit, x.deadline_from, x.due_at,
+                  x.created_at, x.updated_at, x.beneficiary_id, b.language
              FROM requests x JOIN beneficiaries b ON b.id = x.beneficiary_id WHERE x.ref = ?`
         : `SELECT x.id, x.ref, x.category AS topic, x.status, x.committee, x.channel, x.data, NULL AS eligibility, x.description,
-                  x.decision_note, x.due_at, x.created_at, x.updated_at, x.beneficiary_id, b.language
+                  x.decision_note, x.deadline_kind, x.deadline_days, x.deadline_unit, x.deadline_from, x.due_at,
+                  x.created_at, x.updated_at, x.beneficiary_id, b.language
              FROM complaints x JOIN beneficiaries b ON b.id = x.beneficiary_id WHERE x.ref = ?`;
     const r = await this.db.get<Record<string, unknown>>(sql, [ref]);
     if (!r) return null;
@@ -119,7 +124,8 @@ export class StaffCasesRepository {
       eligibility: parseAny(r.eligibility),
       description: typeof r.description === 'string' ? r.description : '',
       decisionNote: typeof r.decision_note === 'string' ? r.decision_note : null,
-      dueAt: toDate(r.due_at),
+      deadline: ruleFromColumns(r.deadline_kind, r.deadline_days, r.deadline_unit, r.deadline_from),
+      dueAt: r.due_at === null || r.due_at === undefined ? null : toDate(r.due_at),
       createdAt: toDate(r.created_at),
       updatedAt: toDate(r.updated_at),
       beneficiaryId: String(r.beneficiary_id),

@@ -4,6 +4,7 @@
  * and handoffs with their wait. Aggregation happens in src/staff/reports.ts, the same on both
  * providers (no provider-specific date functions here).
  */
+import { DECISIONS } from '../domain/case-lifecycle.js';
 import { type Db, toDate } from './database.js';
 
 export interface RatingFact {
@@ -20,7 +21,9 @@ export interface CaseFact {
   committee: string;
   status: string;
   createdAt: Date;
-  dueAt: Date;
+  dueAt: Date | null;
+  /** R3e: the case's own deadline kind as promised at submission. */
+  deadlineKind: 'max' | 'min' | 'none';
   /** When the committee first answered (a decision of any kind), if it did. */
   answeredAt: Date | null;
 }
@@ -33,7 +36,8 @@ export interface HandoffFact {
   claimedAt: Date | null;
 }
 
-const DECISIONS = "('approved', 'rejected', 'needs_info', 'served', 'resolved')";
+/** The lifecycle's decisions, as an SQL list (constant values, never input). */
+const DECISIONS_SQL = `(${DECISIONS.map((d) => `'${d}'`).join(', ')})`;
 
 /** Reads the facts of a period [from, to). */
 export class StaffReportsRepository {
@@ -65,10 +69,11 @@ export class StaffReportsRepository {
         status: string;
         created_at: unknown;
         due_at: unknown;
+        deadline_kind: unknown;
         answered_at: unknown;
       }>(
-        `SELECT x.ref, x.${topic} AS topic, x.committee, x.status, x.created_at, x.due_at,
-                (SELECT MIN(e.at) FROM status_events e WHERE e.${col} = x.id AND e.status IN ${DECISIONS}) AS answered_at
+        `SELECT x.ref, x.${topic} AS topic, x.committee, x.status, x.created_at, x.due_at, x.deadline_kind,
+                (SELECT MIN(e.at) FROM status_events e WHERE e.${col} = x.id AND e.status IN ${DECISIONS_SQL}) AS answered_at
            FROM ${table} x WHERE x.created_at >= ? AND x.created_at < ?`,
         [from, to],
       );
@@ -80,7 +85,9 @@ export class StaffReportsRepository {
           committee: r.committee,
           status: r.status,
           createdAt: toDate(r.created_at),
-          dueAt: toDate(r.due_at),
+          // R3e: the case's own deadline as promised (none has no date).
+          dueAt: r.due_at === null || r.due_at === undefined || r.deadline_kind === 'none' ? null : toDate(r.due_at),
+          deadlineKind: r.deadline_kind === 'within' ? 'max' : r.deadline_kind === 'notBefore' ? 'min' : 'none',
           answeredAt: r.answered_at ? toDate(r.answered_at) : null,
         }),
       );

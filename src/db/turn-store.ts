@@ -125,13 +125,17 @@ function effectStatements(w: TurnWrite, e: DomainEffect): Stmt[] {
           committee: e.committee,
           data: e.data,
           eligibility: e.eligibility ?? null,
-          dueAt: new Date(e.dueAt),
+          deadline: e.deadline,
+          dueAt: e.dueAt === null ? null : new Date(e.dueAt),
           attestation: { language: w.lang, text: w.attestations[e.ref] ?? '', acceptedAt: new Date(e.attestation.at) },
         },
         at,
       );
     case 'request.supplyInfo':
-      return supplyInfo(e.ref, w.beneficiaryId, e.data, at);
+      return supplyInfo(e.ref, w.beneficiaryId, e.data, at, {
+        completedAt: validDate(e.at) ?? at,
+        ...(e.dueAt && validDate(e.dueAt) ? { dueAt: validDate(e.dueAt) as Date } : {}),
+      });
     case 'complaint.create':
       return createComplaint(
         {
@@ -142,7 +146,8 @@ function effectStatements(w: TurnWrite, e: DomainEffect): Stmt[] {
           committee: e.committee,
           description: e.description,
           data: e.data,
-          dueAt: new Date(e.dueAt),
+          deadline: e.deadline,
+          dueAt: e.dueAt === null ? null : new Date(e.dueAt),
         },
         at,
       );
@@ -150,4 +155,10 @@ function effectStatements(w: TurnWrite, e: DomainEffect): Stmt[] {
       // R8: once per service; a second rating of the same service is ignored.
       return [createRating({ beneficiaryId: w.beneficiaryId, target: e.target, score: e.score, comment: e.comment ?? null }, at)];
   }
+}
+
+/** A date from an ISO string, or null when it is not one. */
+function validDate(iso: string): Date | null {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? null : d;
 }

@@ -3,9 +3,11 @@
  * Machines receive {@link FlowEvent}s, emit {@link FlowEmitted} events (replies, domain effects,
  * handoffs) and finish with a {@link FlowOutput}. Nothing here touches a platform, a database or HTTP.
  */
+import type { CaseKind, CaseStatus } from './case-lifecycle.js';
+import type { Deadline } from './deadline.js';
 import type { Lang, LocalText } from './text.js';
 
-export type { Lang, LocalText };
+export type { CaseKind, CaseStatus, Deadline, Lang, LocalText };
 
 /** Channels a beneficiary can write from. */
 export type Channel = 'web' | 'telegram' | 'whatsapp_web' | 'whatsapp_cloud';
@@ -63,27 +65,41 @@ export type DomainEffect =
       ref: string;
       typeId: string;
       committee: string;
-      dueAt: string;
+      /** R3e: the committee's answer time as promised at submission, and the date it gives (null: none). */
+      deadline: Deadline;
+      dueAt: string | null;
       data: Record<string, unknown>;
       eligibility?: string;
       /** R3d: the attestation reply exactly as shown; the engine renders and stores its text. */
       attestation: { key: string; params?: ReplyParams; at: string };
       at: string;
     }
-  | { kind: 'request.supplyInfo'; ref: string; data: Record<string, unknown>; at: string }
+  | {
+      kind: 'request.supplyInfo';
+      ref: string;
+      data: Record<string, unknown>;
+      at: string;
+      /**
+       * R3e (seed 002): the case is complete at `at`; a deadline counted from completion moves to
+       * this date (absent when the case's date does not move).
+       */
+      dueAt?: string;
+    }
   | {
       kind: 'complaint.create';
       ref: string;
       category: string;
       committee: string;
-      dueAt: string;
+      /** R3e: no complaint has a deadline unless its committee's policy states one. */
+      deadline: Deadline;
+      dueAt: string | null;
       description: string;
       data: Record<string, unknown>;
       at: string;
     }
   | {
       kind: 'rating.create';
-      target: { kind: 'request' | 'complaint'; ref: string } | null;
+      target: CaseTarget | null;
       score: number;
       comment?: string;
       at: string;
@@ -99,12 +115,37 @@ export type FlowEmitted =
 /** Identifiers of the dialogues. */
 export type FlowId = 'menu' | 'inquiry' | 'request' | 'status' | 'complaint' | 'rating';
 
-/** How a flow ends: back to the menu, or on to another flow. */
-export interface FlowOutput {
-  next: FlowId | 'menu' | 'handoff';
-  /** Input for the next flow when `next` is a flow. */
-  nextInput?: Record<string, unknown>;
+/** A case named by kind and reference (what is rated, what a prompt is about). */
+export interface CaseTarget {
+  kind: CaseKind;
+  ref: string;
 }
+
+/** Why the menu is shown. */
+export type MenuMode = 'welcome' | 'menu' | 'restart' | 'cancelled';
+
+/**
+ * What each dialogue takes from the one that leads to it (or from the engine): exactly the part of
+ * its input that is not the person ({@link BaseFlowInput}) or the profile. Each machine's input
+ * type extends its entry here, so a hand-over of the wrong shape does not compile.
+ */
+export interface FlowHandovers {
+  /** Why the menu is shown, a first message to route, the reply key of a greeting it carried. */
+  menu: { mode?: MenuMode; text?: string; greeting?: string };
+  inquiry: { query?: string };
+  request: { typeId?: string };
+  /** A reference the person gave or the case to show; without it, the list. */
+  status: { ref?: string };
+  complaint: Record<never, never>;
+  /** R8: the case to rate (a rating prompt, or "rate" on a case in "my requests"). */
+  rating: { target?: CaseTarget };
+}
+
+/**
+ * How a flow ends: on to another flow with that flow's own hand-over, back to the menu, or to a
+ * person. `{ next: 'rating', nextInput: { target } }` compiles; `nextInput: { ref, kind }` does not.
+ */
+export type FlowOutput = { next: 'handoff' } | { [K in FlowId]: { next: K; nextInput?: FlowHandovers[K] } }[FlowId];
 
 /** A request or complaint as the "my requests" dialogue shows it (only the person's own). */
 export interface CaseSummary {
@@ -112,10 +153,13 @@ export interface CaseSummary {
   kind: 'request' | 'complaint';
   /** Request type name or complaint category name. */
   title: LocalText;
+  /** A lifecycle status (src/domain/case-lifecycle.ts); stored text, so any string is shown as 'other'. */
   status: string;
   committee: LocalText;
   createdAt: string;
-  dueAt: string;
+  /** R3e: the committee's answer time as promised, and the date it gives (null: none, or not complete yet). */
+  deadline: Deadline;
+  dueAt: string | null;
   decisionNote?: string;
   history: { status: string; at: string; note?: string }[];
   rated: boolean;

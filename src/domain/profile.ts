@@ -4,25 +4,25 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { deadlineSchema } from './deadline.js';
 
 const localText = z.object({ ar: z.string().min(1), en: z.string().min(1) }).strict();
 const id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'lowercase id: letters, digits, underscore');
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'time as HH:MM');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date as YYYY-MM-DD');
 
-/** R3e: a committee and the time it takes to answer. */
+/**
+ * R3e: a committee and its answer time exactly as its policy words it (none, not before N days,
+ * within N working/calendar days, from submission or from completion: src/domain/deadline.ts).
+ * `remindAfterWorkingDays` reminds the officer of a case still waiting that long: an internal
+ * setting, never stated to the person and never a deadline.
+ */
 const committee = z
   .object({
     id,
     name: localText,
-    sla: z
-      .object({
-        days: z.number().int().positive(),
-        unit: z.enum(['working', 'calendar']),
-        /** "not less than two weeks" (atLeast) or "at most 15 working days" (atMost). */
-        bound: z.enum(['atLeast', 'atMost']),
-      })
-      .strict(),
+    deadline: deadlineSchema,
+    remindAfterWorkingDays: z.number().int().positive().optional(),
   })
   .strict();
 

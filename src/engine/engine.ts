@@ -10,7 +10,7 @@ import { findPersonById } from '../db/beneficiaries.repository.js';
 import { type Db, type Stmt, UniqueViolation } from '../db/database.js';
 import { currentHandoff } from '../db/handoffs.repository.js';
 import { loadTurn, outboundStatements, type StaffAlert, turnStatements } from '../db/turn-store.js';
-import type { Channel, FlowId, Reply } from '../domain/flow-contract.js';
+import type { Channel, FlowHandovers, FlowId, Reply } from '../domain/flow-contract.js';
 import type { Profile } from '../domain/profile.js';
 import type { Lang } from '../domain/text.js';
 import type { Translator } from '../i18n.js';
@@ -183,10 +183,10 @@ export class Engine {
    * holds the conversation or the person is unknown. `extraStatements` commit in the same
    * transaction (e.g. marking the prompt as sent).
    */
-  async interrupt(
+  async interrupt<K extends FlowId>(
     beneficiaryId: string,
-    flowId: FlowId,
-    extra: Record<string, unknown>,
+    flowId: K,
+    extra: FlowHandovers[K],
     options: { at?: Date; preface?: Reply; extraStatements?: Stmt[] } = {},
   ): Promise<boolean> {
     return this.asPerson(beneficiaryId, async (db, loaded, person) => {

@@ -5,34 +5,37 @@
 import { type AnyStateMachine, fromPromise } from 'xstate';
 import { complaintFlowVersion, complaintMachine } from '../../flows/complaint.machine.js';
 import { inquiryFlowVersion, inquiryMachine } from '../../flows/inquiry.machine.js';
-import { type MenuMode, menuFlowVersion, menuMachine, type RouteResult } from '../../flows/menu.machine.js';
-import { ratingFlowVersion, ratingMachine } from '../../flows/rating.machine.js';
-import { requestFlowVersion, requestMachine } from '../../flows/request.machine.js';
-import { statusFlowVersion, statusMachine } from '../../flows/status.machine.js';
+import { type MenuInput, menuFlowVersion, menuMachine, type RouteResult } from '../../flows/menu.machine.js';
+import { type RatingInput, ratingFlowVersion, ratingMachine } from '../../flows/rating.machine.js';
+import { type RequestInput, requestFlowVersion, requestMachine } from '../../flows/request.machine.js';
+import { type StatusInput, statusFlowVersion, statusMachine } from '../../flows/status.machine.js';
 import type { WorkCalendar } from '../domain/calendar.js';
-import type { FlowId, FlowServices } from '../domain/flow-contract.js';
+import type { FlowHandovers, FlowId, FlowServices } from '../domain/flow-contract.js';
 import type { Profile } from '../domain/profile.js';
 import { newReference } from '../domain/reference.js';
 import { FAQ_CONFIDENCE_THRESHOLD } from '../domain/search.js';
 import type { Lang } from '../domain/text.js';
 
-/** What the engine knows about the person when it starts a flow. */
-export interface FlowContext {
+/** What the engine knows about the person when it starts flow `K`, and what was handed to it. */
+export interface FlowContext<K extends FlowId = FlowId> {
   profile: Profile;
   beneficiaryId: string;
   lang: Lang;
   consentVersion: string | null;
-  /** Extra input from the flow that led here (FlowOutput.nextInput) or the engine. */
-  extra: Record<string, unknown>;
+  /** The hand-over from the flow that led here (FlowOutput.nextInput) or from the engine. */
+  extra: FlowHandovers[K];
 }
 
 /** One dialogue. */
-export interface FlowDef {
-  id: FlowId;
+export interface FlowDef<K extends FlowId = FlowId> {
+  id: K;
   version: number;
   machine: AnyStateMachine;
-  input(ctx: FlowContext): Record<string, unknown>;
+  input(ctx: FlowContext<K>): object;
 }
+
+/** Every dialogue, each with the input built from exactly its own hand-over type. */
+type FlowDefs = { [K in FlowId]: FlowDef<K> }[FlowId];
 
 /** Services the machines read through, plus the router. */
 export interface EngineServices extends FlowServices {
@@ -56,14 +59,14 @@ export const INQUIRY_CONFIDENCE_THRESHOLD = FAQ_CONFIDENCE_THRESHOLD;
 
 const base = (c: FlowContext) => ({ beneficiaryId: c.beneficiaryId, lang: c.lang });
 
-const DEFS: FlowDef[] = [
+const DEFS: FlowDefs[] = [
   {
     id: 'menu',
     version: menuFlowVersion,
     machine: menuMachine,
-    input: (c) => ({
+    input: (c: FlowContext<'menu'>): MenuInput => ({
       ...base(c),
-      mode: (c.extra.mode as MenuMode | undefined) ?? 'menu',
+      mode: c.extra.mode ?? 'menu',
       orgName: c.profile.name,
       consent: c.profile.consent,
       consentVersion: c.consentVersion,
@@ -81,7 +84,7 @@ const DEFS: FlowDef[] = [
     id: 'request',
     version: requestFlowVersion,
     machine: requestMachine,
-    input: (c) => ({
+    input: (c: FlowContext<'request'>): RequestInput => ({
       ...base(c),
       ...c.extra,
       // Drawn here, not in the machine: the same input replays to the same events.
@@ -91,7 +94,12 @@ const DEFS: FlowDef[] = [
       calendar: calendarOf(c.profile),
     }),
   },
-  { id: 'status', version: statusFlowVersion, machine: statusMachine, input: (c) => ({ ...base(c), ...c.extra }) },
+  {
+    id: 'status',
+    version: statusFlowVersion,
+    machine: statusMachine,
+    input: (c: FlowContext<'status'>): StatusInput => ({ ...base(c), ...c.extra, calendar: calendarOf(c.profile) }),
+  },
   {
     id: 'complaint',
     version: complaintFlowVersion,
@@ -109,13 +117,13 @@ const DEFS: FlowDef[] = [
     id: 'rating',
     version: ratingFlowVersion,
     machine: ratingMachine,
-    input: (c) => ({ ...base(c), ...c.extra, questions: c.profile.rating.questions }),
+    input: (c: FlowContext<'rating'>): RatingInput => ({ ...base(c), ...c.extra, questions: c.profile.rating.questions }),
   },
 ];
 
 /** The flows with the engine's services provided. */
 export class FlowRegistry {
-  private readonly defs = new Map<string, FlowDef>();
+  private readonly defs = new Map<string, FlowDefs>();
 
   constructor(services: EngineServices) {
     const actors = {
@@ -136,7 +144,9 @@ export class FlowRegistry {
   }
 
   /** The flow of an id, or undefined for an id this version does not know. */
-  get(id: string): FlowDef | undefined {
+  get<K extends FlowId>(id: K): FlowDef<K> | undefined;
+  get(id: string): FlowDefs | undefined;
+  get(id: string): FlowDefs | undefined {
     return this.defs.get(id);
   }
 }

@@ -11,6 +11,7 @@ import type {
   DomainEffect,
   FlowEmitted,
   FlowEvent,
+  FlowHandovers,
   FlowId,
   FlowOutput,
   Reply,
@@ -139,11 +140,11 @@ export class SessionRunner {
    * information). The dialogue in progress, if any, is suspended and resumes when this one ends.
    * Returns null while a staff member holds the conversation: the bot does not interrupt them.
    */
-  async interrupt(
+  async interrupt<K extends FlowId>(
     person: TurnPerson,
     prev: SessionState | null,
-    flowId: FlowId,
-    extra: Record<string, unknown>,
+    flowId: K,
+    extra: FlowHandovers[K],
     at: Date,
     preface?: Reply,
   ): Promise<TurnOutcome | null> {
@@ -227,7 +228,7 @@ class Turn {
     }
   }
 
-  async interrupt(flowId: FlowId, extra: Record<string, unknown>, preface?: Reply): Promise<void> {
+  async interrupt<K extends FlowId>(flowId: K, extra: FlowHandovers[K], preface?: Reply): Promise<void> {
     const prev = this.prev;
     // Keep what the person was doing, to resume it afterwards (a menu needs no keeping).
     if (prev && prev.snapshot !== null && prev.flowId !== 'menu' && !this.suspended)
@@ -530,7 +531,7 @@ class Turn {
     this.actor = null;
   }
 
-  private async startFlow(flowId: FlowId, extra: Record<string, unknown>): Promise<void> {
+  private async startFlow<K extends FlowId>(flowId: K, extra: FlowHandovers[K]): Promise<void> {
     this.stopActor();
     if (this.draft && this.draft.flowId === flowId && (await this.offerDraft(flowId, extra))) return;
     const def = this.registry.get(flowId);
@@ -596,8 +597,16 @@ class Turn {
       return;
     }
     // Starting the next dialogue settles it in turn.
-    const next: FlowId = out.next === 'menu' ? 'menu' : out.next;
-    await this.startFlow(next, next === 'menu' ? { mode: 'menu' } : (out.nextInput ?? {}));
+    if (out.next === 'menu') await this.startFlow('menu', { mode: 'menu' });
+    else await this.startHandedOver(out);
+  }
+
+  /**
+   * Starts the flow a finished one named, with what it handed over. The pair is checked where the
+   * machine builds it (FlowOutput: each `next` with its own input type); it is passed on as one.
+   */
+  private startHandedOver<K extends Exclude<FlowId, 'menu'>>(out: { next: K; nextInput?: FlowHandovers[K] }): Promise<void> {
+    return this.startFlow(out.next, out.nextInput ?? ({} as FlowHandovers[K]));
   }
 
   /**

@@ -1,13 +1,15 @@
 /**
- * Committee decisions (R3e, R3h, R5): the allowed status transitions, and applying one decision
- * posted by the back office. The status change, its history row, the webhook receipt, the
+ * Committee decisions (R3e, R3f-g, R3h, R5): applying one decision posted by the back office, as
+ * the case lifecycle (src/domain/case-lifecycle.ts) allows it. The status change, its history row, the webhook receipt, the
  * notification (message + outbox row, on the person's channel, in their language) and, after a
  * service, the rating prompt are written in one transaction; a decision asking for information
  * then reopens the status dialogue so the person can supply it.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { CASE_TABLES, statusUpdate } from '../db/case-status.js';
 import { type Db, type SqlValue, type Stmt, UniqueViolation } from '../db/database.js';
+import { allowedDecisions, isRateable, nextStatus } from '../domain/case-lifecycle.js';
 import type { Profile } from '../domain/profile.js';
 import { outsideQuietHours } from '../domain/quiet-hours.js';
 import type { Lang } from '../domain/text.js';
@@ -15,45 +17,6 @@ import { type Engine, KeyedQueue } from '../engine/engine.js';
 import type { Translator } from '../i18n.js';
 import { type CaseKind, type Decision, decisionText } from './messages.js';
 import { caseTitle } from './recipients.js';
-
-/**
- * What the back office may decide from each status. A status is never in its own list, and the
- * statements below rely on it (a decision always changes the status).
- * - Requests: a request under study is approved, rejected or sent back for information; an
- *   approved one is then served (R3f-g). While the committee waits for the person's information,
- *   only a final "rejected" is allowed: approving needs the supplied information studied first
- *   (the person's answer puts the request back under review, status dialogue).
- * - Complaints: resolved, rejected or sent back for information (R5); from needs_info a final
- *   answer (resolved or rejected) is allowed, e.g. after the information came by phone.
- * - served, resolved, rejected and closed are final.
- */
-export const TRANSITIONS: { [K in CaseKind]: Record<string, readonly Decision[]> } = {
-  request: {
-    submitted: ['approved', 'rejected', 'needs_info'],
-    under_review: ['approved', 'rejected', 'needs_info'],
-    needs_info: ['rejected'],
-    approved: ['served'],
-    served: [],
-    rejected: [],
-    closed: [],
-  },
-  complaint: {
-    submitted: ['resolved', 'rejected', 'needs_info'],
-    under_review: ['resolved', 'rejected', 'needs_info'],
-    needs_info: ['resolved', 'rejected'],
-    resolved: [],
-    rejected: [],
-    closed: [],
-  },
-};
-
-/** The decisions allowed on a case of this kind in this status (none for an unknown status). */
-export function allowedDecisions(kind: CaseKind, status: string): readonly Decision[] {
-  return TRANSITIONS[kind][status] ?? [];
-}
-
-/** Decisions after which the person is asked to rate the service (R8). */
-const RATED_AFTER: ReadonlySet<Decision> = new Set<Decision>(['served', 'resolved']);
 
 /** A validated decision. */
 export interface DecisionInput {
@@ -96,10 +59,7 @@ interface CaseRow {
   language: string;
 }
 
-const TABLES = {
-  request: { table: 'requests', col: 'request_id', subject: 'type_id' },
-  complaint: { table: 'complaints', col: 'complaint_id', subject: 'category' },
-} as const;
+const TABLES = CASE_TABLES;
 
 /** Where webhook receipts of this API are recorded from. */
 const RECEIPT_SOURCE = 'decisions';
@@ -183,10 +143,13 @@ export class DecisionService {
   private statements(input: DecisionInput, row: CaseRow, webhookId: string, now: Date): Stmt[] {
     const { profile, translator } = this.d;
     const t = TABLES[input.kind];
+    // The lifecycle gives the new status (a decision's status is named after it); the write path
+    // checks it again and only updates a case still in the status that was read.
+    const to = nextStatus(input.kind, row.status, { type: `decision.${input.decision}` }) ?? input.decision;
     const guard = `FROM ${t.table} WHERE ref = ? AND status = ?`;
     const guarded = (sql: string, params: SqlValue[]): Stmt => ({
       sql: `${sql} ${guard}`,
-      params: [...params, input.ref, input.decision],
+      params: [...params, input.ref, to],
     });
     const lang: Lang = row.language === 'en' ? 'en' : 'ar';
     // Decisions are transactional messages about the person's own case (R3h): they are sent even
@@ -202,13 +165,10 @@ export class DecisionService {
     const payload = JSON.stringify(message);
     const note = input.note ?? null;
     const stmts: Stmt[] = [
-      {
-        sql: `UPDATE ${t.table} SET status = ?, decision_note = ?, updated_at = ? WHERE ref = ? AND status = ?`,
-        params: [input.decision, note, now, input.ref, row.status],
-      },
+      statusUpdate({ kind: input.kind, ref: input.ref, from: row.status, to, at: now, set: { decision_note: note } }),
       guarded(`INSERT INTO status_events (id, ${t.col}, status, note, actor, at) SELECT ?, id, ?, ?, ?, ?`, [
         randomUUID(),
-        input.decision,
+        to,
         note,
         input.actor ?? 'back_office',
         input.decidedAt ?? now,
@@ -225,14 +185,14 @@ export class DecisionService {
         [row.channel, row.platform_user_id, payload, now, now],
       ),
     ];
-    if (RATED_AFTER.has(input.decision)) {
+    if (isRateable(input.kind, to)) {
       // R8: the rating prompt, after the profile's delay and never in quiet hours; one per service.
       const { delayHours, quietHours } = profile.rating;
       const due = outsideQuietHours(new Date(now.getTime() + delayHours * 3_600_000), quietHours, profile.timezone);
       stmts.push({
         sql: `INSERT INTO prompts (id, kind, beneficiary_id, ${t.col}, status, due_at, created_at)
               SELECT ?, 'rating', beneficiary_id, id, 'scheduled', ?, ? ${guard} ON CONFLICT DO NOTHING`,
-        params: [randomUUID(), due, now, input.ref, input.decision],
+        params: [randomUUID(), due, now, input.ref, to],
       });
     }
     return stmts;

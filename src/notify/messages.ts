@@ -5,21 +5,12 @@
  */
 import { statusKey } from '../../flows/status.machine.js';
 import { formatDate } from '../domain/calendar.js';
+import type { CaseKind, Decision } from '../domain/case-lifecycle.js';
 import type { Reply } from '../domain/flow-contract.js';
 import type { Lang, LocalText } from '../domain/text.js';
 import type { Translator } from '../i18n.js';
 
-/** A case kind. */
-export type CaseKind = 'request' | 'complaint';
-
-/** Decisions the back office may post, per case kind (DESIGN.md contract). */
-export const DECISIONS = {
-  request: ['approved', 'rejected', 'needs_info', 'served'],
-  complaint: ['resolved', 'rejected', 'needs_info'],
-} as const;
-
-/** A decision on a request or a complaint. */
-export type Decision = (typeof DECISIONS)[CaseKind][number];
+export type { CaseKind, Decision };
 
 /** Staff alerts are written in Arabic, as the engine's handoff alerts are. */
 export const STAFF_LANG: Lang = 'ar';
@@ -62,7 +53,8 @@ export interface CaseForStaff {
   title: LocalText;
   committee: LocalText;
   status: string;
-  dueAt: Date;
+  /** The date its deadline gives (R3e); null when it has none. */
+  dueAt: Date | null;
 }
 
 /** R8: a score of 1 or 2 goes to the officer responsible so the case is followed up. */
@@ -76,21 +68,27 @@ export function lowRatingAlert(t: Translator, score: number, c: Pick<CaseForStaf
   });
 }
 
-/** SLA watch: a case nearing its answer date (to the officer) or past it (to management). */
+/**
+ * SLA watch: a case nearing the latest answer date its policy states (to the officer), past it (to
+ * management), or waiting as long as the committee's reminder setting says (to the officer; R3e).
+ */
 export function slaAlert(
   t: Translator,
-  which: 'near' | 'overdue',
+  which: 'near' | 'overdue' | 'reminder',
   c: CaseForStaff,
   officer: LocalText | null,
   timezone: string,
+  waitingDays = 0,
 ): string {
-  return t.t(which === 'near' ? 'notify:staff.slaNear' : 'notify:staff.slaOverdue', STAFF_LANG, {
+  const key = { near: 'notify:staff.slaNear', overdue: 'notify:staff.slaOverdue', reminder: 'notify:staff.reminder' }[which];
+  return t.t(key, STAFF_LANG, {
     kind: t.t(`notify:kind.${c.kind}`, STAFF_LANG),
     ref: c.ref,
     title: c.title,
     committee: c.committee,
     status: statusKey(c.status),
-    due: staffDate(c.dueAt, timezone),
+    due: c.dueAt ? staffDate(c.dueAt, timezone) : '—',
+    ...(which === 'reminder' ? { days: new Intl.NumberFormat('ar-SA-u-nu-arab').format(waitingDays), count: waitingDays } : {}),
     officer: officer ?? t.t('notify:staff.noOfficer', STAFF_LANG),
   });
 }

@@ -45,6 +45,8 @@ export interface SchedulerReport {
   lowRatingAlerts: number;
   slaAlerts: number;
   slaEscalations: number;
+  /** R3e: officers reminded of a case waiting as long as its committee's reminder setting says. */
+  officerReminders: number;
 }
 
 /** Runs the jobs. */
@@ -86,8 +88,14 @@ export class Scheduler {
     const prompts = await sendRatingPrompts(this.d, now);
     const lowRatingAlerts = await alertLowRatings(this.d, now);
     const sla = await watchSla(this.d, now);
-    if (lowRatingAlerts + sla.alerts + sla.escalations > 0) this.d.onCommitted?.();
-    return { ...prompts, lowRatingAlerts, slaAlerts: sla.alerts, slaEscalations: sla.escalations };
+    if (lowRatingAlerts + sla.alerts + sla.escalations + sla.reminders > 0) this.d.onCommitted?.();
+    return {
+      ...prompts,
+      lowRatingAlerts,
+      slaAlerts: sla.alerts,
+      slaEscalations: sla.escalations,
+      officerReminders: sla.reminders,
+    };
   }
 
   private schedule(ms: number): void {

@@ -1,24 +1,26 @@
 /**
- * R3e: the SLA watch. A request or complaint still waiting for the committee's answer alerts its
- * officer once when its answer date is near (within a few working days), and escalates to
- * management once when the date has passed (sla_alerted_at, sla_escalated_at).
+ * R3e: the SLA watch, for cases whose committee owes its answer (the lifecycle's `watched`
+ * statuses: submitted, under_review; not needs_info, which waits on the person, nor approved,
+ * which is answered).
  *
- * Watched: the statuses in which the association owes the answer (submitted, under_review). An
- * approved request has its answer (the service follows), and one waiting for the person's
- * information waits on them. The due date is the one stated to the person, whatever the
- * committee's bound ("at least" or "at most"): passing it unanswered is what management follows.
+ * - A maximum (`within`, seed 002: 15 working days from completion) alerts the officer once when its
+ *   date is near (within a few working days) and escalates to management once when it has passed
+ *   (sla_alerted_at, sla_escalated_at). Only a maximum can be overdue.
+ * - A minimum (`notBefore`, seeds 000/001/003: "not less than two weeks") and `none` (seed 004,
+ *   complaints) are never late: nothing is escalated for them.
+ * - Separately, a committee's `remindAfterWorkingDays` reminds the officer once of a case still
+ *   waiting that many working days after it was complete (reminded_at): an internal follow-up,
+ *   never a deadline and never told to the person.
  */
 import type { Stmt } from '../db/database.js';
 import { toDate } from '../db/database.js';
 import { outboxStatement } from '../db/turn-store.js';
 import { addWorkingDays } from '../domain/calendar.js';
+import { statusesWith } from '../domain/case-lifecycle.js';
 import { calendarOf } from '../engine/flow-registry.js';
 import { type CaseKind, slaAlert } from '../notify/messages.js';
 import { caseCategory, caseTitle, committeeName, managementOf, officerFor } from '../notify/recipients.js';
 import type { SchedulerDeps } from './scheduler.js';
-
-/** Statuses in which the committee's answer is awaited. */
-export const SLA_WATCHED_STATUSES = ['submitted', 'under_review'] as const;
 
 interface CaseRow {
   id: string;
@@ -27,7 +29,8 @@ interface CaseRow {
   committee: string;
   status: string;
   due_at: unknown;
-  sla_alerted_at: unknown;
+  completed_at: unknown;
+  created_at: unknown;
 }
 
 const TABLES: Record<CaseKind, { table: string; subject: string }> = {
@@ -35,34 +38,43 @@ const TABLES: Record<CaseKind, { table: string; subject: string }> = {
   complaint: { table: 'complaints', subject: 'category' },
 };
 
-/** Alerts and escalates what is due at `now`. */
-export async function watchSla(d: SchedulerDeps, now: Date): Promise<{ alerts: number; escalations: number }> {
+const DAY_MS = 86_400_000;
+
+/** Alerts, escalates and reminds what is due at `now`. */
+export async function watchSla(d: SchedulerDeps, now: Date): Promise<{ alerts: number; escalations: number; reminders: number }> {
   const { db, profile, translator } = d;
-  const nearLimit = addWorkingDays(now, d.nearDueWorkingDays ?? 2, calendarOf(profile));
+  const cal = calendarOf(profile);
+  const nearLimit = addWorkingDays(now, d.nearDueWorkingDays ?? 2, cal);
   const management = managementOf(profile);
+  const limit = d.batchSize ?? 200;
   let alerts = 0;
   let escalations = 0;
+  let reminders = 0;
   for (const kind of ['request', 'complaint'] as const) {
     const t = TABLES[kind];
-    const rows = await db.all<CaseRow>(
-      `SELECT id, ref, ${t.subject} AS subject, committee, status, due_at, sla_alerted_at FROM ${t.table}
-        WHERE status IN (${SLA_WATCHED_STATUSES.map(() => '?').join(', ')}) AND sla_escalated_at IS NULL AND due_at <= ?
+    const watched = statusesWith(kind, 'watched');
+    const inWatched = `status IN (${watched.map(() => '?').join(', ')})`;
+    const forStaff = (r: CaseRow) => ({
+      kind,
+      ref: r.ref,
+      title: caseTitle(profile, kind, r.subject),
+      committee: committeeName(profile, r.committee),
+      status: r.status,
+      dueAt: r.due_at === null || r.due_at === undefined ? null : toDate(r.due_at),
+    });
+
+    // Maxima only: a date the association must answer by.
+    const due = await db.all<CaseRow>(
+      `SELECT id, ref, ${t.subject} AS subject, committee, status, due_at, completed_at, created_at FROM ${t.table}
+        WHERE deadline_kind = 'within' AND ${inWatched} AND sla_escalated_at IS NULL AND due_at <= ?
           AND (sla_alerted_at IS NULL OR due_at <= ?)
         ORDER BY due_at LIMIT ?`,
-      [...SLA_WATCHED_STATUSES, nearLimit, now, d.batchSize ?? 200],
+      [...watched, nearLimit, now, limit],
     );
-    for (const r of rows) {
-      const dueAt = toDate(r.due_at);
-      const overdue = dueAt.getTime() <= now.getTime();
+    for (const r of due) {
+      const c = forStaff(r);
+      const overdue = c.dueAt !== null && c.dueAt.getTime() <= now.getTime();
       const officer = officerFor(profile, caseCategory(profile, kind, r.subject));
-      const c = {
-        kind,
-        ref: r.ref,
-        title: caseTitle(profile, kind, r.subject),
-        committee: committeeName(profile, r.committee),
-        status: r.status,
-        dueAt,
-      };
       const stmts: Stmt[] = overdue
         ? [
             {
@@ -85,6 +97,35 @@ export async function watchSla(d: SchedulerDeps, now: Date): Promise<{ alerts: n
       if (overdue) escalations++;
       else alerts++;
     }
+
+    // Officer reminders, per committee that asks for them. Adding working days never moves a date
+    // back, so the cases due for a reminder come first in order of completion; N working days are
+    // at least N calendar days, which bounds the query.
+    for (const committee of profile.committees) {
+      const days = committee.remindAfterWorkingDays;
+      if (days === undefined) continue;
+      const rows = await db.all<CaseRow>(
+        `SELECT id, ref, ${t.subject} AS subject, committee, status, due_at, completed_at, created_at FROM ${t.table}
+          WHERE committee = ? AND ${inWatched} AND reminded_at IS NULL AND COALESCE(completed_at, created_at) <= ?
+          ORDER BY COALESCE(completed_at, created_at) LIMIT ?`,
+        [committee.id, ...watched, new Date(now.getTime() - days * DAY_MS), limit],
+      );
+      for (const r of rows) {
+        const since = toDate(r.completed_at ?? r.created_at);
+        if (addWorkingDays(since, days, cal).getTime() > now.getTime()) break;
+        const officer = officerFor(profile, caseCategory(profile, kind, r.subject));
+        await db.batch([
+          { sql: `UPDATE ${t.table} SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL`, params: [now, r.id] },
+          outboxStatement(
+            'staff',
+            officer.recipient,
+            { text: slaAlert(translator, 'reminder', forStaff(r), null, profile.timezone, days) },
+            now,
+          ),
+        ]);
+        reminders++;
+      }
+    }
   }
-  return { alerts, escalations };
+  return { alerts, escalations, reminders };
 }

@@ -7,8 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/database.js';
 import { type CaseRecord, StaffCasesRepository } from '../db/staff-cases.repository.js';
+import { allowedDecisions } from '../domain/case-lifecycle.js';
 import type { Profile } from '../domain/profile.js';
-import { allowedDecisions, type DecisionOutcome, type DecisionService } from '../notify/decisions.js';
+import type { DecisionOutcome, DecisionService } from '../notify/decisions.js';
 import type { Decision } from '../notify/messages.js';
 import { type CaseScope, caseCategory } from './access.js';
 import { type StaffAccount, staffIdOf } from './accounts.js';

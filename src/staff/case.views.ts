@@ -12,10 +12,11 @@ import type {
   TranscriptRow,
   VerificationRow,
 } from '../db/staff-cases.repository.js';
+import { isOpen, isWatched, nextStatus } from '../domain/case-lifecycle.js';
+import { isOverdue } from '../domain/deadline.js';
 import type { Decision } from '../notify/messages.js';
 import type { StaffAccount } from './accounts.js';
 import type { CaseDocument } from './case.service.js';
-import { DONE_STATUSES } from './cases.query.js';
 import { dateTime, html, layout, type Raw, type ViewContext } from './console.views.js';
 import { messageText } from './handoff.service.js';
 import { maskPersonalData } from './redact.js';
@@ -117,7 +118,7 @@ function compensationSection(ctx: ViewContext, d: CasePageData): Raw {
           html`<li data-step="${s.step}"><strong>${stepName(s.step)}</strong> · ${s.by} · <small>${dateTime(s.at, ctx)}</small>${Object.entries(s.details).map(([k, v]) => detail(k, v))}</li>`,
       )}</ol>`
     : html`<p>${tr(ctx, 'compensation.none')}</p>`;
-  const open = !DONE_STATUSES.has(r.status) && d.canWork;
+  const open = isOpen(r.kind, r.status) && d.canWork;
   const action = `/staff/cases/${r.ref}/compensation`;
   const forms = open
     ? html`<details open><summary>${tr(ctx, 'compensation.record')}</summary>
@@ -149,6 +150,12 @@ function compensationSection(ctx: ViewContext, d: CasePageData): Raw {
   return html`<section class="card" id="compensation"><h3>${tr(ctx, 'compensation.title')}</h3>${recorded}${forms}</section>`;
 }
 
+/** R3e: the answer time as the policy words it: "not before" (a minimum), "by" (a maximum), or none. */
+function dueText(ctx: ViewContext, r: CaseRecord): string {
+  if (r.deadline.kind === 'none' || r.dueAt === null) return tr(ctx, 'cases.noDeadline');
+  return tr(ctx, r.deadline.kind === 'notBefore' ? 'cases.notBefore' : 'cases.within', { date: dateTime(r.dueAt, ctx) });
+}
+
 /** The case page. */
 export function casePage(ctx: ViewContext, d: CasePageData): string {
   const r = d.record;
@@ -157,7 +164,8 @@ export function casePage(ctx: ViewContext, d: CasePageData): string {
       ? (ctx.profile.requestTypes.find((t) => t.id === r.topic)?.name[ctx.lang] ?? r.topic)
       : (ctx.profile.complaintCategories.find((c) => c.id === r.topic)?.name[ctx.lang] ?? r.topic);
   const committee = ctx.profile.committees.find((c) => c.id === r.committee)?.name[ctx.lang] ?? r.committee;
-  const overdue = !DONE_STATUSES.has(r.status) && r.dueAt.getTime() < ctx.now.getTime();
+  // R3e: only a maximum still awaited from the committee can be late.
+  const overdue = isOverdue({ rule: r.deadline, dueAt: r.dueAt }, isWatched(r.kind, r.status), ctx.now);
   const lines = fieldLines(ctx, d);
   // Numbers, phones and IDs read left to right inside the Arabic page; text finds its own direction.
   const show = (v: string) => {
@@ -177,7 +185,7 @@ export function casePage(ctx: ViewContext, d: CasePageData): string {
 <label for="decision-note">${tr(ctx, 'case.decisionNote')}</label><textarea id="decision-note" name="note" rows="2" maxlength="2000"></textarea>
 <div class="actions"><button type="submit">${tr(ctx, 'case.recordDecision')}</button></div></form>`
       : html``;
-  const canAsk = d.canWork && !DONE_STATUSES.has(r.status) && ['submitted', 'under_review'].includes(r.status);
+  const canAsk = d.canWork && nextStatus(r.kind, r.status, { type: 'decision.needs_info' }) !== null;
   const askForm = canAsk
     ? html`<form method="post" action="${`${base}/needs-info`}" id="needs-info-form">${hiddenToken(ctx)}
 <fieldset><legend>${tr(ctx, 'case.askInfo')}</legend>${lines
@@ -200,7 +208,7 @@ ${d.flash ? html`<p class="flash${d.flash.error ? ' error' : ''}" role="status">
 <dt>${tr(ctx, 'cases.channel')}</dt><dd>${ctx.translator.has(`console:channel.${r.channel}`, ctx.lang) ? tr(ctx, `channel.${r.channel}`) : r.channel}</dd>
 <dt>${tr(ctx, 'cases.committee')}</dt><dd>${committee}</dd>
 <dt>${tr(ctx, 'cases.submitted')}</dt><dd>${dateTime(r.createdAt, ctx)}</dd>
-<dt>${tr(ctx, 'cases.due')}</dt><dd>${dateTime(r.dueAt, ctx)}</dd>
+<dt>${tr(ctx, 'cases.due')}</dt><dd>${dueText(ctx, r)}</dd>
 <dt>${tr(ctx, 'case.assignedTo')}</dt><dd id="assigned-to">${d.assignedTo ? d.assignedTo.name : '—'}</dd>
 ${r.decisionNote ? html`<dt>${tr(ctx, 'case.lastNote')}</dt><dd class="pre">${r.decisionNote}</dd>` : ''}
 </dl></section>

@@ -4,19 +4,12 @@
  * before anything reaches a page (R6); nothing else of the form's answers leaves the database.
  */
 import { type Db, type SqlValue, toDate } from '../db/database.js';
+import { isOpen, isWatched } from '../domain/case-lifecycle.js';
+import { type Deadline, isOverdue, ruleFromColumns } from '../domain/deadline.js';
 import type { Profile } from '../domain/profile.js';
 import { maskNationalId, maskPhone } from '../domain/validators.js';
 import { caseCategory } from './access.js';
 import type { StaffAccount } from './accounts.js';
-
-/** Statuses after which nothing is due any more. */
-export const DONE_STATUSES = new Set(['rejected', 'served', 'closed', 'resolved', 'approved']);
-
-/** Statuses a request or complaint may have (the filter of the lists). */
-export const CASE_STATUSES = {
-  request: ['submitted', 'under_review', 'needs_info', 'approved', 'rejected', 'served', 'closed'],
-  complaint: ['submitted', 'under_review', 'needs_info', 'resolved', 'rejected', 'closed'],
-} as const;
 
 /** One row of a list. */
 export interface CaseListRow {
@@ -27,7 +20,11 @@ export interface CaseListRow {
   committee: string;
   channel: string;
   createdAt: Date;
-  dueAt: Date;
+  /** R3e: the committee's answer time as promised to the person, and the date it gives (null: none). */
+  deadline: Deadline;
+  dueAt: Date | null;
+  /** Only a maximum (`within`) still awaited from the committee and past its date is late (R3e). */
+  overdue: boolean;
   /** Masked national ID / mobile of the applicant (requests only, when the form asked). */
   nationalId?: string;
   mobile?: string;
@@ -48,6 +45,10 @@ interface Row {
   committee: string;
   channel: string;
   created_at: unknown;
+  deadline_kind: unknown;
+  deadline_days: unknown;
+  deadline_unit: unknown;
+  deadline_from: unknown;
   due_at: unknown;
   data: string | null;
 }
@@ -57,7 +58,7 @@ export async function listCases(
   db: Db,
   profile: Profile,
   kind: 'request' | 'complaint',
-  opts: { status?: string; page?: number; pageSize?: number; viewer?: StaffAccount } = {},
+  opts: { status?: string; page?: number; pageSize?: number; viewer?: StaffAccount; now?: Date } = {},
 ): Promise<CasePage> {
   const table = kind === 'request' ? 'requests' : 'complaints';
   const topic = kind === 'request' ? 'type_id' : 'category';
@@ -78,14 +79,18 @@ export async function listCases(
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const page = Math.min(Math.max(1, Math.floor(opts.page ?? 1)), pages);
   const rows = await db.all<Row>(
-    `SELECT ref, ${topic} AS topic, status, committee, channel, created_at, due_at, ${kind === 'request' ? 'data' : 'NULL AS data'}
+    `SELECT ref, ${topic} AS topic, status, committee, channel, created_at, deadline_kind, deadline_days, deadline_unit, deadline_from,
+            due_at, ${kind === 'request' ? 'data' : 'NULL AS data'}
        FROM ${table} ${clause} ORDER BY created_at DESC, ref LIMIT ? OFFSET ?`,
     [...params, pageSize, (page - 1) * pageSize],
   );
-  return { rows: rows.map((r) => toRow(r, profile, kind)), total, page, pages };
+  const now = opts.now ?? new Date();
+  return { rows: rows.map((r) => toRow(r, profile, kind, now)), total, page, pages };
 }
 
-function toRow(r: Row, profile: Profile, kind: 'request' | 'complaint'): CaseListRow {
+function toRow(r: Row, profile: Profile, kind: 'request' | 'complaint', now: Date): CaseListRow {
+  const deadline = ruleFromColumns(r.deadline_kind, r.deadline_days, r.deadline_unit, r.deadline_from);
+  const dueAt = r.due_at === null || r.due_at === undefined ? null : toDate(r.due_at);
   const row: CaseListRow = {
     ref: r.ref,
     topic: r.topic,
@@ -93,7 +98,9 @@ function toRow(r: Row, profile: Profile, kind: 'request' | 'complaint'): CaseLis
     committee: r.committee,
     channel: r.channel,
     createdAt: toDate(r.created_at),
-    dueAt: toDate(r.due_at),
+    deadline,
+    dueAt,
+    overdue: isOverdue({ rule: deadline, dueAt }, isWatched(kind, r.status), now),
   };
   if (kind !== 'request' || !r.data) return row;
   let data: Record<string, unknown> = {};
@@ -123,7 +130,7 @@ export async function complaintCounts(db: Db): Promise<{ total: number; open: nu
   let open = 0;
   for (const r of rows) {
     total += Number(r.n);
-    if (!DONE_STATUSES.has(r.status)) open += Number(r.n);
+    if (isOpen('complaint', r.status)) open += Number(r.n);
   }
   return { total, open };
 }

@@ -10,6 +10,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.js';
 import { ComplaintAlertsRepository } from '../db/staff-cases.repository.js';
+import { CASE_STATUSES } from '../domain/case-lifecycle.js';
 import type { Profile } from '../domain/profile.js';
 import type { Lang } from '../domain/text.js';
 import type { Engine } from '../engine/engine.js';
@@ -17,7 +18,7 @@ import type { Translator } from '../i18n.js';
 import type { DecisionService } from '../notify/decisions.js';
 import { canSeeCase, caseCategory, isAdmin, isManager, seesCases } from './access.js';
 import { AccountService, MIN_PASSWORD, staffIdOf } from './accounts.js';
-import { CASE_STATUSES, complaintCounts, listCases } from './cases.query.js';
+import { complaintCounts, listCases } from './cases.query.js';
 import { parseCookies, SESSION_COOKIE, SessionStore, type StaffSession } from './console.auth.js';
 import {
   accountsPage,
@@ -401,6 +402,7 @@ export function staffRouter(deps: StaffRouterDeps, extend: ((router: Router, kit
         ...(status ? { status } : {}),
         page: Number.isFinite(pageNo) ? pageNo : 1,
         viewer: session.account,
+        now: ctx.now,
       });
       page(res, casesPage(ctx, kind, data, status));
     });

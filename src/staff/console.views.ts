@@ -5,12 +5,13 @@
  */
 import { createHash } from 'node:crypto';
 import { formatDate } from '../domain/calendar.js';
+import { CASE_STATUSES } from '../domain/case-lifecycle.js';
 import type { Profile } from '../domain/profile.js';
 import type { Lang } from '../domain/text.js';
 import { summaryLine } from '../engine/alert-text.js';
 import type { Translator } from '../i18n.js';
 import { type StaffAccount, staffIdOf } from './accounts.js';
-import { CASE_STATUSES, type CasePage, DONE_STATUSES } from './cases.query.js';
+import type { CaseListRow, CasePage } from './cases.query.js';
 import type { ConversationItem, HandoffView } from './handoff.service.js';
 import { MAX_REPLY_CHARS } from './handoff.service.js';
 import { maskPersonalData } from './redact.js';
@@ -338,6 +339,15 @@ ${data.closed.map((h) => html`<tr><td class="ltr">${h.caseId}</td><td>${reasonOf
   return layout(ctx, tr(ctx, 'handoffs.title'), body);
 }
 
+/**
+ * R3e: the answer time as the policy words it: "not before" a date (a minimum, never late), "by" a
+ * date (a maximum), or none.
+ */
+function dueCell(ctx: ViewContext, r: CaseListRow): string {
+  if (r.deadline.kind === 'none' || r.dueAt === null) return tr(ctx, 'cases.noDeadline');
+  return tr(ctx, r.deadline.kind === 'notBefore' ? 'cases.notBefore' : 'cases.within', { date: dateOnly(r.dueAt, ctx) });
+}
+
 /** The requests or complaints list, with a status filter and pages. */
 export function casesPage(ctx: ViewContext, kind: 'request' | 'complaint', data: CasePage, status: string): string {
   const title = tr(ctx, kind === 'request' ? 'requests.title' : 'complaints.title');
@@ -351,11 +361,10 @@ export function casesPage(ctx: ViewContext, kind: 'request' | 'complaint', data:
     ctx.translator.has(`status:state.${s}`, ctx.lang) ? ctx.translator.t(`status:state.${s}`, ctx.lang) : s;
   const pageLink = (page: number) => `${path}?page=${page}${status ? `&status=${encodeURIComponent(status)}` : ''}`;
   const rows = data.rows.map((r) => {
-    const overdue = !DONE_STATUSES.has(r.status) && r.dueAt.getTime() < ctx.now.getTime();
     return html`<tr data-ref="${r.ref}"><td class="ltr"><a href="/staff/cases/${r.ref}">${r.ref}</a></td><td>${topicName(r.topic)}</td>
 ${kind === 'request' ? html`<td class="applicant"><span class="ltr">${r.nationalId ?? '—'}</span><br><span class="ltr">${r.mobile ?? ''}</span></td>` : ''}
 <td>${channelName(ctx, r.channel)}</td><td>${statusName(r.status)}</td><td>${committeeName(r.committee)}</td>
-<td>${dateOnly(r.createdAt, ctx)}</td><td>${dateOnly(r.dueAt, ctx)}${overdue ? html` <span class="badge overdue">${tr(ctx, 'cases.overdue')}</span>` : ''}</td></tr>`;
+<td>${dateOnly(r.createdAt, ctx)}</td><td>${dueCell(ctx, r)}${r.overdue ? html` <span class="badge overdue">${tr(ctx, 'cases.overdue')}</span>` : ''}</td></tr>`;
   });
   const body = html`<h2>${title}</h2>
 <form class="filters" method="get" action="${path}"><div><label for="status">${tr(ctx, 'cases.status')}</label>

@@ -5,11 +5,13 @@
  * those the bot could not answer; time to claim a handoff. Charts are drawn by Chart.js, served
  * from the app's own node_modules (no CDN); every report exports as CSV. Views are audited.
  */
+
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Request, Response, Router } from 'express';
 import { StaffReportsRepository } from '../db/staff-reports.repository.js';
+import { CASE_STATUSES } from '../domain/case-lifecycle.js';
 import { isManager } from './access.js';
 import type { StaffSession } from './console.auth.js';
 import type { ConsoleKit } from './console.routes.js';
@@ -126,4 +128,4 @@ export function reportRoutes(router: Router, kit: ConsoleKit): void {
 }
 
 /** Complaint outcomes in the CSV's columns. */
-const STATUSES = ['submitted', 'under_review', 'needs_info', 'resolved', 'rejected', 'closed'];
+const STATUSES = CASE_STATUSES.complaint;

@@ -99,14 +99,10 @@ export function monthOf(d: Date, timezone: string): string {
   return `${parts.find((p) => p.type === 'year')?.value}-${parts.find((p) => p.type === 'month')?.value}`;
 }
 
-/** Whether a committee's answer time is a maximum, a minimum or not stated (either profile shape). */
+/** Whether a committee's answer time is a maximum, a minimum or not stated (R3e, src/domain/deadline.ts). */
 export function boundOf(profile: Profile, committeeId: string): 'max' | 'min' | 'none' {
-  const c = profile.committees.find((x) => x.id === committeeId) as
-    | { sla?: { bound?: string }; deadline?: { kind?: string } }
-    | undefined;
-  if (c?.deadline?.kind) return c.deadline.kind === 'within' ? 'max' : c.deadline.kind === 'notBefore' ? 'min' : 'none';
-  if (c?.sla?.bound) return c.sla.bound === 'atMost' ? 'max' : 'min';
-  return 'none';
+  const kind = profile.committees.find((x) => x.id === committeeId)?.deadline.kind;
+  return kind === 'within' ? 'max' : kind === 'notBefore' ? 'min' : 'none';
 }
 
 function median(xs: number[]): number | null {
@@ -166,7 +162,9 @@ export function computeReports(
       open: 0,
     };
     for (const k of cases.filter((x) => x.committee === c.id)) {
-      const due = k.dueAt.getTime();
+      // Each case is judged by the deadline it was promised (the profile may have changed since).
+      const bound = k.dueAt === null ? 'none' : k.deadlineKind;
+      const due = k.dueAt?.getTime() ?? 0;
       if (k.answeredAt) {
         const at = k.answeredAt.getTime();
         if (bound === 'max') at <= due ? row.onTime++ : row.late++;

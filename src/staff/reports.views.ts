@@ -2,6 +2,7 @@
  * The reports page (issue 13): each report as a chart (Chart.js, drawn by /staff/assets/reports.js
  * from the figures embedded as JSON) and as a table of the same figures, with its CSV export.
  */
+import { CASE_STATUSES } from '../domain/case-lifecycle.js';
 import { html, layout, Raw, type ViewContext } from './console.views.js';
 import type { Reports, SatisfactionRow } from './reports.js';
 
@@ -25,7 +26,7 @@ interface ChartSpec {
   max?: number;
 }
 
-const COMPLAINT_STATUSES = ['submitted', 'under_review', 'needs_info', 'resolved', 'rejected', 'closed'];
+const COMPLAINT_STATUSES = CASE_STATUSES.complaint;
 
 /** The reports page. */
 export function reportsPage(ctx: ViewContext, r: Reports, period: { from: string; to: string }): string {

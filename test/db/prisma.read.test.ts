@@ -68,6 +68,7 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
               committee: 'social',
               data: { name: 'سارة', i },
               eligibility: null,
+              deadline: { kind: 'within', days: 15, unit: 'working', from: 'completion' },
               dueAt: at(60 * 24 * 14),
               attestation: { language: 'ar', text: 'أقر بصحة البيانات', acceptedAt: at(i) },
             },

@@ -90,9 +90,9 @@ describe('default profile (social support, seed 000)', () => {
     }
   });
 
-  it('answers within "not less than two weeks" through the research committee (R3e)', () => {
+  it('answers "not less than two weeks" (a minimum, seed 000) through the research committee (R3e)', () => {
     const research = p.committees.find((c) => c.id === 'research');
-    expect(research?.sla).toEqual({ days: 14, unit: 'calendar', bound: 'atLeast' });
+    expect(research?.deadline).toEqual({ kind: 'notBefore', days: 14, unit: 'calendar', from: 'submission' });
     expect(p.requestTypes.find((t) => t.id === 'community_support')?.committee).toBe('research');
   });
 

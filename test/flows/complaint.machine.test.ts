@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
 import { type ComplaintInput, complaintMachine, readAmount } from '../../flows/complaint.machine.js';
 import type { Reply, UserInput } from '../../flows/types.js';
-import { dueDate, formatDate } from '../../src/domain/calendar.js';
+import { deadlineDate, deadlineParams } from '../../src/domain/deadline.js';
 import { localeValue } from '../support/locales.js';
 import { asReply, startFlow } from './harness.js';
 
@@ -12,12 +12,14 @@ const committees: ComplaintInput['committees'] = [
   {
     id: 'follow_up',
     name: { ar: 'لجنة المتابعة', en: 'Follow-up committee' },
-    sla: { days: 15, unit: 'working', bound: 'atMost' },
+    // R3e: seed 002 states no answer time for complaints, so the follow-up committee has none.
+    deadline: { kind: 'none' },
   },
   {
     id: 'investigation',
     name: { ar: 'لجنة التحقيق والمتابعة', en: 'Investigation and follow-up committee' },
-    sla: { days: 10, unit: 'calendar', bound: 'atMost' },
+    // A policy that does state one (none of the five seeds does for complaints): within 10 days.
+    deadline: { kind: 'within', days: 10, unit: 'calendar', from: 'submission' },
   },
 ];
 
@@ -138,7 +140,8 @@ describe('complaintMachine', () => {
     expect(r3[0]?.key).toBe('complaint:confirm.basic');
     expect(r3[0]?.choices?.map((c) => c.id)).toEqual(['confirm', 'edit', 'cancel']);
     const r4 = t.say(choice('confirm'));
-    // Then a complaint record is written with a C- reference, the committee and the SLA date (R3e, R5)
+    // Then a complaint record is written with a C- reference and the committee, and no deadline,
+    // since the committee's policy states none (R3e, R5)
     expect(t.effects).toHaveLength(1);
     const effect = t.effects[0];
     if (effect?.kind !== 'complaint.create') throw new Error('expected complaint.create');
@@ -148,22 +151,15 @@ describe('complaintMachine', () => {
     expect(effect.description).toBe(DESCRIPTION);
     expect(effect.data).toEqual({});
     expect(effect.at).toBe(AT);
-    const due = dueDate(new Date(AT), { days: 15, unit: 'working', bound: 'atMost' }, calendar);
-    expect(effect.dueAt).toBe(due.toISOString());
-    // 15 working days of a Sunday-Thursday week are three calendar weeks
-    const days = (Date.parse(effect.dueAt) - Date.parse(AT)) / 86_400_000;
-    expect(days).toBeGreaterThanOrEqual(18);
-    expect(days).toBeLessThanOrEqual(23);
-    // And the person gets the reference, the committee and the date in both calendars
+    expect(effect.deadline).toEqual({ kind: 'none' });
+    expect(effect.dueAt).toBeNull();
+    // And the person gets the reference and the committee, and no invented date
     expect(r4).toHaveLength(1);
     expect(r4[0]?.key).toBe('complaint:submitted');
-    const ar = formatDate(due, 'ar', 'Asia/Riyadh');
-    const en = formatDate(due, 'en', 'Asia/Riyadh');
-    expect(r4[0]?.params).toEqual({
+    expect(r4[0]?.params).toMatchObject({
       ref: effect.ref,
       committee: { ar: 'لجنة المتابعة', en: 'Follow-up committee' },
-      dueGregorian: { ar: ar.gregorian, en: en.gregorian },
-      dueHijri: { ar: ar.hijri, en: en.hijri },
+      deadline: 'none',
     });
     expect(t.actor.getSnapshot().status).toBe('done');
     expect(t.actor.getSnapshot().output).toEqual({ next: 'menu' });
@@ -194,8 +190,12 @@ describe('complaintMachine', () => {
       amount: 1500,
       attachment: { kind: 'image', storageKey: 'att/123', fileName: 'damage.jpg', mimeType: 'image/jpeg' },
     });
-    const due = dueDate(new Date(AT), { days: 10, unit: 'calendar', bound: 'atMost' }, calendar);
-    expect(effect.dueAt).toBe(due.toISOString());
+    // R3e: a committee whose policy states a maximum gives its date, and the person is told it
+    const rule = { kind: 'within', days: 10, unit: 'calendar', from: 'submission' } as const;
+    const due = deadlineDate(rule, { submittedAt: new Date(AT), completedAt: new Date(AT) }, calendar);
+    expect(effect.deadline).toEqual(rule);
+    expect(effect.dueAt).toBe(due?.toISOString());
+    expect(t.replies.at(-1)?.params).toMatchObject(deadlineParams({ rule, dueAt: due }, 'Asia/Riyadh'));
   });
 
   it('R4: the amount can be skipped by the button or by saying there is none', () => {

@@ -117,7 +117,7 @@ describe('menu machine', () => {
     const m = start({ mode: 'menu', consentVersion: 'v2' }, () => ({ intent, confidence: 0.9 }));
     await m.send(text(message));
     expect(m.actor.getSnapshot().output).toMatchObject({ next: flow });
-    if (flow === 'inquiry') expect(m.actor.getSnapshot().output?.nextInput).toEqual({ query: message });
+    if (flow === 'inquiry') expect(m.actor.getSnapshot().output).toEqual({ next: 'inquiry', nextInput: { query: message } });
   });
 
   it('routes a first message given at welcome, after the greeting', async () => {

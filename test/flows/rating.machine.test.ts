@@ -22,6 +22,7 @@ function kase(ref: string, status: string, rated = false, kind: CaseSummary['kin
     status,
     committee: { ar: 'لجنة البحث', en: 'Research committee' },
     createdAt: '2026-11-01T10:00:00.000Z',
+    deadline: { kind: 'notBefore', days: 14, unit: 'calendar', from: 'submission' },
     dueAt: '2026-11-20T10:00:00.000Z',
     history: [],
     rated,
@@ -180,8 +181,10 @@ describe('ratingMachine', () => {
         {
           cases: [
             kase('R-AAAA-BBBB', 'served'),
-            kase('C-4HT8-P2WN', 'closed', false, 'complaint'),
+            kase('C-4HT8-P2WN', 'resolved', false, 'complaint'),
             kase('R-CCCC-DDDD', 'served', true),
+            // R8: closed without a decision, so no service to rate (case-lifecycle.ts)
+            kase('R-EEEE-FFFF', 'closed'),
           ],
         },
       );

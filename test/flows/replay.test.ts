@@ -31,6 +31,7 @@ const served: CaseSummary = {
   status: 'served',
   committee: { ar: 'لجنة البحث', en: 'Research committee' },
   createdAt: '2025-02-01T09:00:00.000Z',
+  deadline: { kind: 'notBefore', days: 14, unit: 'calendar', from: 'submission' },
   dueAt: '2025-02-15T09:00:00.000Z',
   history: [{ status: 'served', at: '2025-02-10T09:00:00.000Z' }],
   rated: false,

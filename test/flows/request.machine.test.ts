@@ -24,9 +24,15 @@ const profile = parseProfile({
     {
       id: 'research',
       name: lt('لجنة البحث الاجتماعي', 'Social Research Committee'),
-      sla: { days: 14, unit: 'calendar', bound: 'atLeast' },
+      // R3e, seed 000: «خلال مدة لا تقل عن أسبوعين», a minimum
+      deadline: { kind: 'notBefore', days: 14, unit: 'calendar', from: 'submission' },
     },
-    { id: 'followup', name: lt('لجنة المتابعة', 'Follow-up Committee'), sla: { days: 15, unit: 'working', bound: 'atMost' } },
+    {
+      id: 'followup',
+      name: lt('لجنة المتابعة', 'Follow-up Committee'),
+      // R3e, seed 002: «لا تتجاوز (15) يوم عمل من تاريخ اكتمال الطلب», a maximum from completion
+      deadline: { kind: 'within', days: 15, unit: 'working', from: 'completion' },
+    },
   ],
   officers: [{ id: 'officer_1', name: lt('الباحث', 'Researcher'), categories: ['social', 'training'] }],
   requestTypes: [
@@ -232,6 +238,7 @@ describe('request flow', () => {
       status: 'in_review',
       committee: lt('لجنة البحث الاجتماعي', 'Social Research Committee'),
       createdAt: '2025-02-20T09:00:00.000Z',
+      deadline: { kind: 'notBefore', days: 14, unit: 'calendar', from: 'submission' },
       dueAt: '2025-03-06T09:00:00.000Z',
       history: [],
       rated: false,
@@ -243,7 +250,9 @@ describe('request flow', () => {
       expect(r.key).toBe('request:alreadyOpen');
       expect(r.params?.ref).toBe('R-7KQ3-M9XD');
       expect(r.params?.status).toBe('in_review');
-      const due = localParam(r, 'due');
+      // R3e: a minimum is stated as one: the answer does not come before the date
+      expect(r.params?.deadline).toBe('notBefore');
+      const due = localParam(r, 'date');
       expect(due.en).toContain('6 March 2025');
       expect(due.ar).toContain('هـ');
       expect(choiceIds(r)).toEqual(['status', 'menu']);
@@ -543,6 +552,7 @@ describe('request flow', () => {
       expect(e.ref).toMatch(/^R-[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}$/);
       expect(e.typeId).toBe('food_basket');
       expect(e.committee).toBe('research');
+      expect(e.deadline).toEqual({ kind: 'notBefore', days: 14, unit: 'calendar', from: 'submission' });
       expect(e.dueAt).toBe('2025-03-16T09:00:00.000Z'); // 14 calendar days, "not less than two weeks"
       expect(e.data).toEqual({ national_id: VALID_ID, mobile: '+966551234567', family_size: 5, housing: 'rented' });
       expect(e.eligibility).toBe('likely_eligible');
@@ -553,8 +563,8 @@ describe('request flow', () => {
       const p = replies[0]?.params ?? {};
       expect(p.ref).toBe(e.ref);
       expect(p.committee).toEqual(lt('لجنة البحث الاجتماعي', 'Social Research Committee'));
-      expect(p.bound).toBe('atLeast');
-      const due = localParam({ key: 'request:submitted', params: p }, 'due');
+      expect(p.deadline).toBe('notBefore');
+      const due = localParam({ key: 'request:submitted', params: p }, 'date');
       expect(due.en).toMatch(/^16 March 2025 \(.+ AH\)$/);
       expect(due.ar).toContain('هـ');
       expect(f.actor.getSnapshot().output).toEqual({ next: 'menu' });
@@ -587,10 +597,13 @@ describe('request flow', () => {
       expect(kinds).toEqual(['effect', 'handoff']);
       const effect = f.emitted.find((e) => e.type === 'effect');
       if (effect?.type !== 'effect' || effect.effect.kind !== 'request.create') throw new Error('no request.create');
-      expect(effect.effect.dueAt).toBe('2025-03-23T09:00:00.000Z'); // 15 Sunday-Thursday working days
+      // R3e (seed 002): 15 Sunday-Thursday working days from completion; a submitted request is complete
+      expect(effect.effect.deadline).toEqual({ kind: 'within', days: 15, unit: 'working', from: 'completion' });
+      expect(effect.effect.dueAt).toBe('2025-03-23T09:00:00.000Z'); // the test calendar's working days
       expect(effect.effect.data).toEqual({ iban: VALID_IBAN, birth_date: '1990-04-11', certificate: 'att/42' });
       expect(effect.effect.eligibility).toBeUndefined();
-      expect(replies[0]?.params?.bound).toBe('atMost');
+      expect(replies[0]?.params?.deadline).toBe('withinWorkingCompletion');
+      expect(replies[0]?.params?.days).toEqual({ ar: '\u2068١٥\u2069', en: '15' });
       expect(f.emitted.find((e) => e.type === 'handoff')).toEqual({
         type: 'handoff',
         reason: 'officer_review',
@@ -635,7 +648,8 @@ describe('request flow', () => {
             status: 'submitted',
             committee: lt('لجنة', 'Committee'),
             createdAt: AT,
-            dueAt: AT,
+            deadline: { kind: 'none' },
+            dueAt: null,
             history: [],
             rated: false,
           },

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fromPromise } from 'xstate';
-import { KNOWN_STATUSES, localDate, MAX_HISTORY, type StatusInput, statusMachine } from '../../flows/status.machine.js';
+import { localDate, MAX_HISTORY, type StatusInput, statusMachine } from '../../flows/status.machine.js';
 import type { CaseSummary, UserInput } from '../../flows/types.js';
 import { formatDate } from '../../src/domain/calendar.js';
+import { ALL_STATUSES } from '../../src/domain/case-lifecycle.js';
 import { localeFile, localeKeys, localeValue } from '../support/locales.js';
 import { startFlow } from './harness.js';
 
@@ -17,7 +18,8 @@ function makeCase(ref: string, status: string, extra: Partial<CaseSummary> = {})
     status,
     committee: { ar: 'لجنة البحث الاجتماعي', en: 'Social research committee' },
     createdAt: '2025-03-01T08:00:00.000Z',
-    dueAt: '2025-03-20T08:00:00.000Z',
+    deadline: { kind: 'notBefore', days: 14, unit: 'calendar', from: 'submission' },
+    dueAt: '2025-03-15T08:00:00.000Z',
     history: [
       { status: 'submitted', at: '2025-03-01T08:00:00.000Z' },
       { status, at: '2025-03-05T10:00:00.000Z' },
@@ -108,15 +110,16 @@ describe('status dialogue: a case by reference (R3h)', () => {
     const f = await start({ ref: 'R-JKMN-PQRS' });
     expect(f.calls.getCase).toEqual(['R-JKMN-PQRS']);
     expect(f.state()).toBe('detail');
-    expect(f.keys()).toEqual(['status:detail.plain', 'status:history.n2', 'status:actions']);
-    const [detail, history] = f.replies();
+    // R3e: the answer time as the policy words it, on its own line: a minimum (seed 000)
+    expect(f.keys()).toEqual(['status:detail.plain', 'deadline:answer.notBefore', 'status:history.n2', 'status:actions']);
+    const [detail, answer, history] = f.replies();
+    expect(answer?.params).toMatchObject({ deadline: 'notBefore', date: localDate(REVIEW.dueAt ?? '', null) });
     expect(detail?.params).toEqual({
       ref: 'R-JKMN-PQRS',
       title: REVIEW.title,
       status: 'under_review',
       committee: REVIEW.committee,
       createdAt: localDate(REVIEW.createdAt, null),
-      due: localDate(REVIEW.dueAt, null),
     });
     expect(history?.params).toMatchObject({
       s1: 'submitted',
@@ -190,7 +193,7 @@ describe('status dialogue: a case by reference (R3h)', () => {
   it('given the detail, when reprompted, then the whole detail is shown again', async () => {
     const f = await start({ ref: REVIEW.ref });
     await f.reprompt();
-    expect(f.keys()).toEqual(['status:detail.plain', 'status:history.n2', 'status:actions']);
+    expect(f.keys()).toEqual(['status:detail.plain', 'deadline:answer.notBefore', 'status:history.n2', 'status:actions']);
   });
 
   it('given the detail, when menu is chosen, then the dialogue ends to the menu', async () => {
@@ -347,13 +350,17 @@ describe('status dialogue: rating (R8)', () => {
     const f = await start({ ref: SERVED.ref });
     expect(choiceIds(f)).toEqual(['rate', 'back', 'menu']);
     await f.send(choice('rate'));
-    expect(f.actor.getSnapshot().output).toEqual({ next: 'rating', nextInput: { ref: SERVED.ref, kind: 'request' } });
+    // The rating dialogue gets the chosen case itself (typed hand-over: FlowHandovers['rating'])
+    expect(f.actor.getSnapshot().output).toEqual({ next: 'rating', nextInput: { target: { kind: 'request', ref: SERVED.ref } } });
   });
 
   it('given a resolved complaint, when rate is chosen, then the complaint kind is passed on', async () => {
     const f = await start({ ref: RESOLVED.ref });
     await f.send(choice('rate'));
-    expect(f.actor.getSnapshot().output).toEqual({ next: 'rating', nextInput: { ref: RESOLVED.ref, kind: 'complaint' } });
+    expect(f.actor.getSnapshot().output).toEqual({
+      next: 'rating',
+      nextInput: { target: { kind: 'complaint', ref: RESOLVED.ref } },
+    });
   });
 
   it('given a case already rated, when shown, then rating is not offered and refused', async () => {
@@ -445,7 +452,7 @@ describe('status dialogue: locales', () => {
   });
 
   it('translates every known status and "other" through status:state.<id>', () => {
-    for (const id of [...KNOWN_STATUSES, 'other']) {
+    for (const id of [...ALL_STATUSES, 'other']) {
       expect(typeof localeValue('ar', `status:state.${id}`), id).toBe('string');
       expect(typeof localeValue('en', `status:state.${id}`), id).toBe('string');
     }

@@ -1,9 +1,10 @@
 /** Decision notifications and staff alerts: every decision has its text in both languages. */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PROFILE } from '../../src/config.js';
+import { decisionsOf } from '../../src/domain/case-lifecycle.js';
 import { loadProfile } from '../../src/domain/profile.js';
 import { Translator } from '../../src/i18n.js';
-import { DECISIONS, decisionText, lowRatingAlert, slaAlert } from '../../src/notify/messages.js';
+import { decisionText, lowRatingAlert, slaAlert } from '../../src/notify/messages.js';
 import { caseCategory, managementOf, officerFor } from '../../src/notify/recipients.js';
 
 const t = new Translator();
@@ -13,7 +14,7 @@ const title = { ar: 'التطوع', en: 'Volunteering' };
 describe('decision notifications', () => {
   it('exist for every decision of each kind, in Arabic and English, naming the case', () => {
     for (const kind of ['request', 'complaint'] as const)
-      for (const decision of DECISIONS[kind])
+      for (const decision of decisionsOf(kind))
         for (const lang of ['ar', 'en'] as const) {
           expect(t.has(`notify:decision.${kind}.${decision}`, lang), `${kind}.${decision} ${lang}`).toBe(true);
           const text = decisionText(t, lang, kind, decision, { ref: 'R-2345-6789', title });

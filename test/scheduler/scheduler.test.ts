@@ -65,6 +65,13 @@ async function staffAlerts(b: BackOfficeApp): Promise<{ recipient: string; text:
   return rows.map((r) => ({ recipient: r.recipient, text: (JSON.parse(r.payload) as { text: string }).text }));
 }
 
+/** A profile change: one committee's deadline as a policy could state it. */
+function within(committee: string, deadline: Record<string, unknown>) {
+  return (p: Record<string, unknown>) => {
+    for (const c of p.committees as { id: string; deadline: unknown }[]) if (c.id === committee) c.deadline = deadline;
+  };
+}
+
 const PROMPT = 'يهمنا رأيك';
 const REMINDER = 'تذكير لطيف';
 
@@ -266,10 +273,13 @@ describe('low ratings', () => {
 });
 
 describe('SLA watch', () => {
-  it('alerts the officer near the answer date and escalates to management after it, once each', async () => {
-    const b = await start(); // Tuesday 1 December 2026, 10:00 in Riyadh
+  it('R3e: alerts the officer near a maximum answer date and escalates to management after it, once each', async () => {
+    // A committee whose policy states a maximum ("within 14 days"; the shipped one states a minimum).
+    const b = await start({
+      profile: within('volunteering', { kind: 'within', days: 14, unit: 'calendar', from: 'submission' }),
+    });
     const chat = new ChatClient(b.t.url);
-    const ref = await submitVolunteering(chat); // volunteering committee: 14 calendar days
+    const ref = await submitVolunteering(chat); // Tuesday 1 December 2026, 10:00 in Riyadh
     const due = await b.t.app.db.get<{ due_at: string }>('SELECT due_at FROM requests WHERE ref = ?', [ref]);
     expect(new Date(due?.due_at ?? '').toISOString()).toBe('2026-12-15T07:00:00.000Z'); // Tuesday
     // A request already answered is not watched.
@@ -299,7 +309,8 @@ describe('SLA watch', () => {
   });
 
   it('escalates a complaint found overdue without a near alert first, to management only', async () => {
-    const b = await start();
+    // A follow-up committee whose policy states 5 working days (no shipped one does, R3e).
+    const b = await start({ profile: within('followup', { kind: 'within', days: 5, unit: 'working', from: 'submission' }) });
     const chat = new ChatClient(b.t.url);
     await chat.text('عندي شكوى');
     await chat.choose('accept');
@@ -312,7 +323,10 @@ describe('SLA watch', () => {
     expect(report).toMatchObject({ slaAlerts: 0, slaEscalations: 1 });
     expect((await b.scheduler.runOnce(b.clock.advance(24))).slaAlerts).toBe(0);
     const alerts = (await staffAlerts(b)).filter((a) => a.text.includes(ref));
-    expect(alerts.map((a) => a.recipient)).toEqual([CHATS.management]);
+    // The escalation goes to management; the committee's own reminder setting (5 working days) also
+    // reminds the officer, once, as an internal follow-up.
+    expect(alerts.map((a) => a.recipient)).toEqual([CHATS.management, CHATS.complaints]);
     expect(alerts[0]?.text).toContain('الشكوى');
+    expect(alerts[1]?.text).toContain('تذكير');
   });
 });

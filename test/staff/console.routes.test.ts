@@ -171,7 +171,7 @@ describe('staff console', () => {
     expect(requests.html).toContain('<html lang="ar" dir="rtl">');
     expect(requests.html).toContain(requestRef);
     expect(requests.html).toContain('قيد الدراسة'); // under_review
-    expect(requests.html).toContain('متأخر'); // due yesterday
+    expect(requests.html).toContain('متأخر'); // a maximum, due yesterday (R3e)
     expect(requests.html).toContain('1*******08');
     expect(requests.html).toContain('05X XXX XX67');
     expect(requests.html).not.toContain('1000000008');
@@ -183,6 +183,8 @@ describe('staff console', () => {
     expect(complaints.html).toContain('<html lang="en" dir="ltr">');
     expect(complaints.html).toContain(complaintRef);
     expect(complaints.html).toContain('Answer due');
+    expect(complaints.html).toContain('no deadline'); // R3e: none stated, none shown
+    expect(complaints.html).not.toContain('Overdue');
     // The language choice is remembered
     expect((await c.get('/staff/requests')).html).toContain('<html lang="en" dir="ltr">');
     expect((await c.get('/staff/requests?lang=ar')).html).toContain('<html lang="ar" dir="rtl">');

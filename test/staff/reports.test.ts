@@ -6,10 +6,12 @@
  * The browser part checks that the charts are drawn from those rows.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeTestProfile } from '../api/helpers.js';
 import { startApp, type TestApp } from '../support/app.js';
 import { addStaff, ConsoleClient, PASSWORD, seedCase } from './support.js';
 
@@ -43,7 +45,13 @@ async function rate(ref: string, score: number, at: Date) {
 
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
-  t = await startApp({}, { clock: () => new Date('2026-11-30T09:00:00Z'), dispatcher: { pollMs: 50 } });
+  // R3e: the follow-up committee as if its policy stated a maximum of 5 working days (no shipped
+  // profile does: complaints have no deadline); the research committee keeps its minimum (seed 000).
+  const profile = writeTestProfile(mkdtempSync(path.join(tmpdir(), 'reports-')), (p) => {
+    for (const c of p.committees as { id: string; deadline: unknown }[])
+      if (c.id === 'followup') c.deadline = { kind: 'within', days: 5, unit: 'working', from: 'submission' };
+  });
+  t = await startApp({ ORG_PROFILE: profile }, { clock: () => new Date('2026-11-30T09:00:00Z'), dispatcher: { pollMs: 50 } });
   await addStaff(t.app, 'boss', 'manager');
   await addStaff(t.app, 'officer', 'officer', ['social_research']);
   // Requests of the research committee ("not less than 14 calendar days": a minimum)

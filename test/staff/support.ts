@@ -140,8 +140,10 @@ export async function seedCases(
       params: [id, `seed${id.slice(0, 12)}`, false, false, at, at],
     },
     {
-      sql: `INSERT INTO requests (id, ref, beneficiary_id, type_id, channel, status, committee, data, due_at, created_at, updated_at)
-            VALUES (?, ?, ?, 'urgent_support', 'telegram', 'under_review', 'research', ?, ?, ?, ?)`,
+      // R3e: a maximum (as seed 002 states one) passed yesterday: the one kind of deadline that is late.
+      sql: `INSERT INTO requests (id, ref, beneficiary_id, type_id, channel, status, committee, data,
+              deadline_kind, deadline_days, deadline_unit, deadline_from, due_at, created_at, updated_at)
+            VALUES (?, ?, ?, 'urgent_support', 'telegram', 'under_review', 'research', ?, 'within', 15, 'working', 'completion', ?, ?, ?)`,
       params: [
         requestId,
         requestRef,
@@ -153,9 +155,10 @@ export async function seedCases(
       ],
     },
     {
-      sql: `INSERT INTO complaints (id, ref, beneficiary_id, category, channel, status, committee, description, data, due_at, created_at, updated_at)
-            VALUES (?, ?, ?, 'delay', 'web', 'submitted', 'followup', 'تأخر الرد', '{}', ?, ?, ?)`,
-      params: [randomUUID(), complaintRef, id, new Date(at.getTime() + 10 * 86_400_000), at, at],
+      // R3e, R5: no policy states an answer time for complaints.
+      sql: `INSERT INTO complaints (id, ref, beneficiary_id, category, channel, status, committee, description, data, deadline_kind, due_at, created_at, updated_at)
+            VALUES (?, ?, ?, 'delay', 'web', 'submitted', 'followup', 'تأخر الرد', '{}', 'none', NULL, ?, ?)`,
+      params: [randomUUID(), complaintRef, id, at, at],
     },
     ...(opts.scores ?? []).map((score) => ({
       sql: 'INSERT INTO ratings (id, beneficiary_id, score, created_at) VALUES (?, ?, ?, ?)',
@@ -224,16 +227,25 @@ export async function seedCase(
       params: [beneficiaryId, session, false, false, at, at],
     },
   ];
-  const due = new Date(at.getTime() + 14 * 86_400_000);
+  // R3e: the case carries its committee's deadline as the profile states it (none: no date).
+  const rule = app.profile.committees.find((x) => x.id === c.committee)?.deadline ?? { kind: 'none' as const };
+  const due = rule.kind === 'none' ? null : new Date(at.getTime() + 14 * 86_400_000);
+  const deadline = [
+    rule.kind,
+    rule.kind === 'none' ? null : rule.days,
+    rule.kind === 'none' ? null : rule.unit,
+    rule.kind === 'none' ? null : rule.from,
+  ];
   if (c.kind === 'request') {
     const data = { ...c.data };
     for (const [field, bytes] of Object.entries(c.docs ?? {}))
       data[field] = await store.save(bytes, bytes === PDF ? 'application/pdf' : 'image/png');
     stmts.push(
       {
-        sql: `INSERT INTO requests (id, ref, beneficiary_id, type_id, channel, status, committee, data, due_at, created_at, updated_at)
-              VALUES (?, ?, ?, ?, 'web', 'submitted', ?, ?, ?, ?, ?)`,
-        params: [caseId, ref, beneficiaryId, c.type, c.committee, JSON.stringify(data), due, at, at],
+        sql: `INSERT INTO requests (id, ref, beneficiary_id, type_id, channel, status, committee, data,
+                deadline_kind, deadline_days, deadline_unit, deadline_from, due_at, created_at, updated_at)
+              VALUES (?, ?, ?, ?, 'web', 'submitted', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        params: [caseId, ref, beneficiaryId, c.type, c.committee, JSON.stringify(data), ...deadline, due, at, at],
       },
       {
         sql: 'INSERT INTO attestations (id, request_id, language, text, accepted_at) VALUES (?, ?, ?, ?, ?)',
@@ -254,9 +266,22 @@ export async function seedCase(
       };
     stmts.push(
       {
-        sql: `INSERT INTO complaints (id, ref, beneficiary_id, category, channel, status, committee, description, data, due_at, created_at, updated_at)
-              VALUES (?, ?, ?, ?, 'web', 'submitted', ?, ?, ?, ?, ?, ?)`,
-        params: [caseId, ref, beneficiaryId, c.category, c.committee, c.description, JSON.stringify(data), due, at, at],
+        sql: `INSERT INTO complaints (id, ref, beneficiary_id, category, channel, status, committee, description, data,
+                deadline_kind, deadline_days, deadline_unit, deadline_from, due_at, created_at, updated_at)
+              VALUES (?, ?, ?, ?, 'web', 'submitted', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        params: [
+          caseId,
+          ref,
+          beneficiaryId,
+          c.category,
+          c.committee,
+          c.description,
+          JSON.stringify(data),
+          ...deadline,
+          due,
+          at,
+          at,
+        ],
       },
       {
         sql: "INSERT INTO status_events (id, complaint_id, status, note, actor, at) VALUES (?, ?, 'submitted', NULL, 'beneficiary', ?)",
