@@ -332,6 +332,20 @@ class PgTx implements Db {
   async close(): Promise<void> {}
 }
 
+/**
+ * The same single-row INSERT, written only when `condition` (a SELECT) finds a row: its VALUES
+ * become a SELECT … WHERE EXISTS. Lets a statement built by one repository (an outbox row, a
+ * message) join a transaction in which it must not happen unless an earlier statement did.
+ */
+export function onlyIf(stmt: Stmt, condition: Stmt): Stmt {
+  const m = /^([\s\S]*?)\bVALUES\s*\(([\s\S]*)\)\s*$/.exec(stmt.sql);
+  if (!m) throw new Error('onlyIf takes a single-row INSERT … VALUES (…)');
+  return {
+    sql: `${m[1]}SELECT ${m[2]} WHERE EXISTS (${condition.sql})`,
+    params: [...(stmt.params ?? []), ...(condition.params ?? [])],
+  };
+}
+
 /** Answers when the database does (the health check); throws when it is down. */
 export async function ping(db: Db): Promise<void> {
   await db.get('SELECT 1 AS ok');

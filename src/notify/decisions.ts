@@ -5,11 +5,11 @@
  * service, the rating prompt are written in one transaction; a decision asking for information
  * then reopens the status dialogue so the person can supply it.
  */
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { CASE_TABLES, statusUpdate } from '../db/case-status.js';
-import { type Db, type SqlValue, type Stmt, UniqueViolation } from '../db/database.js';
+import { type Db, type Stmt, UniqueViolation } from '../db/database.js';
+import { caseStatus, type DecisionCase, decisionStatements, findDecisionCase, receiptSeen } from '../db/decisions.repository.js';
 import { allowedDecisions, isRateable, nextStatus } from '../domain/case-lifecycle.js';
+import type { Channel } from '../domain/flow-contract.js';
 import type { Profile } from '../domain/profile.js';
 import { outsideQuietHours } from '../domain/quiet-hours.js';
 import type { Lang } from '../domain/text.js';
@@ -49,21 +49,6 @@ export interface DecisionServiceDeps {
   onCommitted?: () => void;
 }
 
-interface CaseRow {
-  id: string;
-  status: string;
-  subject: string;
-  beneficiary_id: string;
-  channel: string;
-  platform_user_id: string;
-  language: string;
-}
-
-const TABLES = CASE_TABLES;
-
-/** Where webhook receipts of this API are recorded from. */
-const RECEIPT_SOURCE = 'decisions';
-
 /** Applies committee decisions. */
 export class DecisionService {
   /** Decisions on one case are applied one after the other (in this process; PostgreSQL also locks). */
@@ -73,8 +58,7 @@ export class DecisionService {
 
   /** True when a webhook id was already processed (a replay is a no-op). */
   async seen(webhookId: string): Promise<boolean> {
-    const row = await this.d.db.get<{ id: string }>('SELECT id FROM webhook_receipts WHERE id = ?', [webhookId]);
-    return row !== undefined;
+    return receiptSeen(this.d.db, webhookId);
   }
 
   /** Applies a decision received as webhook `webhookId` at `now`. */
@@ -109,13 +93,8 @@ export class DecisionService {
     now: Date,
   ): Promise<{ outcome: DecisionOutcome; beneficiaryId: string }> {
     const none = (outcome: DecisionOutcome) => ({ outcome, beneficiaryId: '' });
-    const t = TABLES[input.kind];
-    if (await tx.get('SELECT id FROM webhook_receipts WHERE id = ?', [webhookId])) return none({ outcome: 'duplicate' });
-    const row = await tx.get<CaseRow>(
-      `SELECT x.id, x.status, x.${t.subject} AS subject, x.beneficiary_id, b.channel, b.platform_user_id, b.language
-         FROM ${t.table} x JOIN beneficiaries b ON b.id = x.beneficiary_id WHERE x.ref = ?`,
-      [input.ref],
-    );
+    if (await receiptSeen(tx, webhookId)) return none({ outcome: 'duplicate' });
+    const row = await findDecisionCase(tx, input.kind, input.ref);
     if (!row) return none({ outcome: 'unknownRef' });
     const allowed = allowedDecisions(input.kind, row.status);
     if (!allowed.includes(input.decision)) return none({ outcome: 'notAllowed', status: row.status, allowed });
@@ -128,9 +107,8 @@ export class DecisionService {
     }
     // Every statement after the status change is guarded by it: when the person's own answer
     // moved the case on in between (needs_info → under_review), nothing was written.
-    if (!(await tx.get('SELECT id FROM webhook_receipts WHERE id = ?', [webhookId]))) {
-      const current = await tx.get<{ status: string }>(`SELECT status FROM ${t.table} WHERE ref = ?`, [input.ref]);
-      const status = current?.status ?? row.status;
+    if (!(await receiptSeen(tx, webhookId))) {
+      const status = (await caseStatus(tx, input.kind, input.ref)) ?? row.status;
       return none({ outcome: 'notAllowed', status, allowed: allowedDecisions(input.kind, status) });
     }
     return {
@@ -139,18 +117,12 @@ export class DecisionService {
     };
   }
 
-  /** The statements of one decision, each after the first guarded by the new status. */
-  private statements(input: DecisionInput, row: CaseRow, webhookId: string, now: Date): Stmt[] {
+  /** The statements of one decision, each after the first written only if the status changed. */
+  private statements(input: DecisionInput, row: DecisionCase, webhookId: string, now: Date): Stmt[] {
     const { profile, translator } = this.d;
-    const t = TABLES[input.kind];
     // The lifecycle gives the new status (a decision's status is named after it); the write path
     // checks it again and only updates a case still in the status that was read.
     const to = nextStatus(input.kind, row.status, { type: `decision.${input.decision}` }) ?? input.decision;
-    const guard = `FROM ${t.table} WHERE ref = ? AND status = ?`;
-    const guarded = (sql: string, params: SqlValue[]): Stmt => ({
-      sql: `${sql} ${guard}`,
-      params: [...params, input.ref, to],
-    });
     const lang: Lang = row.language === 'en' ? 'en' : 'ar';
     // Decisions are transactional messages about the person's own case (R3h): they are sent even
     // to someone who opted out, since opting out stops notifications of other kinds and surveys
@@ -162,39 +134,25 @@ export class DecisionService {
         note: input.note ?? null,
       }),
     };
-    const payload = JSON.stringify(message);
-    const note = input.note ?? null;
-    const stmts: Stmt[] = [
-      statusUpdate({ kind: input.kind, ref: input.ref, from: row.status, to, at: now, set: { decision_note: note } }),
-      guarded(`INSERT INTO status_events (id, ${t.col}, status, note, actor, at) SELECT ?, id, ?, ?, ?, ?`, [
-        randomUUID(),
+    // R8: the rating prompt, after the profile's delay and never in quiet hours; one per service.
+    const { delayHours, quietHours } = profile.rating;
+    const ratingDueAt = isRateable(input.kind, to)
+      ? outsideQuietHours(new Date(now.getTime() + delayHours * 3_600_000), quietHours, profile.timezone)
+      : null;
+    return decisionStatements(
+      {
+        kind: input.kind,
+        ref: input.ref,
+        from: row.status,
         to,
-        note,
-        input.actor ?? 'back_office',
-        input.decidedAt ?? now,
-      ]),
-      guarded('INSERT INTO webhook_receipts (id, source, received_at) SELECT ?, ?, ?', [webhookId, RECEIPT_SOURCE, now]),
-      guarded(
-        `INSERT INTO messages (beneficiary_id, channel, direction, platform_message_id, kind, body, created_at)
-         SELECT ?, ?, 'out', NULL, 'text', ?, ?`,
-        [row.beneficiary_id, row.channel, payload, now],
-      ),
-      guarded(
-        `INSERT INTO outbox (channel, recipient, payload, status, attempts, next_attempt_at, created_at)
-         SELECT ?, ?, ?, 'pending', 0, ?, ?`,
-        [row.channel, row.platform_user_id, payload, now, now],
-      ),
-    ];
-    if (isRateable(input.kind, to)) {
-      // R8: the rating prompt, after the profile's delay and never in quiet hours; one per service.
-      const { delayHours, quietHours } = profile.rating;
-      const due = outsideQuietHours(new Date(now.getTime() + delayHours * 3_600_000), quietHours, profile.timezone);
-      stmts.push({
-        sql: `INSERT INTO prompts (id, kind, beneficiary_id, ${t.col}, status, due_at, created_at)
-              SELECT ?, 'rating', beneficiary_id, id, 'scheduled', ?, ? ${guard} ON CONFLICT DO NOTHING`,
-        params: [randomUUID(), due, now, input.ref, to],
-      });
-    }
-    return stmts;
+        note: input.note ?? null,
+        decidedAt: input.decidedAt ?? now,
+        actor: input.actor ?? 'back_office',
+        webhookId,
+        notify: { beneficiaryId: row.beneficiary_id, channel: row.channel as Channel, recipient: row.platform_user_id, message },
+        ratingDueAt,
+      },
+      now,
+    );
   }
 }

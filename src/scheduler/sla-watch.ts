@@ -12,31 +12,22 @@
  *   waiting that many working days after it was complete (reminded_at): an internal follow-up,
  *   never a deadline and never told to the person.
  */
+import {
+  casesToRemind,
+  markAlerted,
+  markEscalated,
+  markReminded,
+  maximaDue,
+  type WatchedCase,
+} from '../db/case-watch.repository.js';
 import type { Stmt } from '../db/database.js';
-import { toDate } from '../db/database.js';
-import { outboxStatement } from '../db/turn-store.js';
+import { outboxStatement } from '../db/outbox.repository.js';
 import { addWorkingDays } from '../domain/calendar.js';
 import { statusesWith } from '../domain/case-lifecycle.js';
 import { calendarOf } from '../engine/flow-registry.js';
-import { type CaseKind, slaAlert } from '../notify/messages.js';
+import { slaAlert } from '../notify/messages.js';
 import { caseCategory, caseTitle, committeeName, managementOf, officerFor } from '../notify/recipients.js';
-import type { SchedulerDeps } from './scheduler.js';
-
-interface CaseRow {
-  id: string;
-  ref: string;
-  subject: string;
-  committee: string;
-  status: string;
-  due_at: unknown;
-  completed_at: unknown;
-  created_at: unknown;
-}
-
-const TABLES: Record<CaseKind, { table: string; subject: string }> = {
-  request: { table: 'requests', subject: 'type_id' },
-  complaint: { table: 'complaints', subject: 'category' },
-};
+import type { SchedulerDeps } from './scheduler-deps.js';
 
 const DAY_MS = 86_400_000;
 
@@ -51,37 +42,25 @@ export async function watchSla(d: SchedulerDeps, now: Date): Promise<{ alerts: n
   let escalations = 0;
   let reminders = 0;
   for (const kind of ['request', 'complaint'] as const) {
-    const t = TABLES[kind];
     const watched = statusesWith(kind, 'watched');
-    const inWatched = `status IN (${watched.map(() => '?').join(', ')})`;
-    const forStaff = (r: CaseRow) => ({
+    const forStaff = (r: WatchedCase) => ({
       kind,
       ref: r.ref,
       title: caseTitle(profile, kind, r.subject),
       committee: committeeName(profile, r.committee),
       status: r.status,
-      dueAt: r.due_at === null || r.due_at === undefined ? null : toDate(r.due_at),
+      dueAt: r.due_at,
     });
 
     // Maxima only: a date the association must answer by.
-    const due = await db.all<CaseRow>(
-      `SELECT id, ref, ${t.subject} AS subject, committee, status, due_at, completed_at, created_at FROM ${t.table}
-        WHERE deadline_kind = 'within' AND ${inWatched} AND sla_escalated_at IS NULL AND due_at <= ?
-          AND (sla_alerted_at IS NULL OR due_at <= ?)
-        ORDER BY due_at LIMIT ?`,
-      [...watched, nearLimit, now, limit],
-    );
+    const due = await maximaDue(db, kind, { statuses: watched, nearLimit, now, limit });
     for (const r of due) {
       const c = forStaff(r);
       const overdue = c.dueAt !== null && c.dueAt.getTime() <= now.getTime();
       const officer = officerFor(profile, caseCategory(profile, kind, r.subject));
       const stmts: Stmt[] = overdue
         ? [
-            {
-              // Once: the escalation also counts as the alert, so no "near" alert follows it.
-              sql: `UPDATE ${t.table} SET sla_escalated_at = ?, sla_alerted_at = COALESCE(sla_alerted_at, ?) WHERE id = ? AND sla_escalated_at IS NULL`,
-              params: [now, now, r.id],
-            },
+            markEscalated(kind, r.id, now),
             outboxStatement(
               'staff',
               management.recipient,
@@ -90,7 +69,7 @@ export async function watchSla(d: SchedulerDeps, now: Date): Promise<{ alerts: n
             ),
           ]
         : [
-            { sql: `UPDATE ${t.table} SET sla_alerted_at = ? WHERE id = ? AND sla_alerted_at IS NULL`, params: [now, r.id] },
+            markAlerted(kind, r.id, now),
             outboxStatement('staff', officer.recipient, { text: slaAlert(translator, 'near', c, null, profile.timezone) }, now),
           ];
       await db.batch(stmts);
@@ -104,18 +83,18 @@ export async function watchSla(d: SchedulerDeps, now: Date): Promise<{ alerts: n
     for (const committee of profile.committees) {
       const days = committee.remindAfterWorkingDays;
       if (days === undefined) continue;
-      const rows = await db.all<CaseRow>(
-        `SELECT id, ref, ${t.subject} AS subject, committee, status, due_at, completed_at, created_at FROM ${t.table}
-          WHERE committee = ? AND ${inWatched} AND reminded_at IS NULL AND COALESCE(completed_at, created_at) <= ?
-          ORDER BY COALESCE(completed_at, created_at) LIMIT ?`,
-        [committee.id, ...watched, new Date(now.getTime() - days * DAY_MS), limit],
-      );
+      const rows = await casesToRemind(db, kind, {
+        committee: committee.id,
+        statuses: watched,
+        before: new Date(now.getTime() - days * DAY_MS),
+        limit,
+      });
       for (const r of rows) {
-        const since = toDate(r.completed_at ?? r.created_at);
+        const since = r.completed_at ?? r.created_at;
         if (addWorkingDays(since, days, cal).getTime() > now.getTime()) break;
         const officer = officerFor(profile, caseCategory(profile, kind, r.subject));
         await db.batch([
-          { sql: `UPDATE ${t.table} SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL`, params: [now, r.id] },
+          markReminded(kind, r.id, now),
           outboxStatement(
             'staff',
             officer.recipient,

@@ -20,8 +20,6 @@ const SQL =
  */
 const PENDING: Record<string, string> = {
   'src/staff/': 'staff (issue 13): its own repositories in src/db',
-  'src/notify/': 'structure (issue 9): after case-core lands its lifecycle there',
-  'src/scheduler/': 'structure (issue 9): after case-core lands its lifecycle there',
 };
 
 function sourceFiles(dir: string): string[] {
