@@ -3,33 +3,46 @@
  * scoped by beneficiary id: nobody sees anyone else's case.
  */
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { requireNext, statusesWith } from '../domain/case-lifecycle.js';
 import { type Deadline, ruleFromColumns } from '../domain/deadline.js';
 import type { CaseSummary } from '../domain/flow-contract.js';
 import type { Profile } from '../domain/profile.js';
 import type { LocalText } from '../domain/text.js';
 import { DEADLINE_COLUMNS, deadlineValues, statusUpdate } from './case-status.js';
-import { type Db, type Stmt, scoped, toIso } from './database.js';
+import { type Db, type Stmt, scoped } from './database.js';
+import { col, parseRow, parseRows } from './row.js';
 
 /** Statuses in which a request is still open (R3f-g: a service may still follow), from the lifecycle. */
 const OPEN_REQUEST_STATUSES = statusesWith('request', 'open');
 
-interface CaseRow {
-  id: string;
-  ref: string;
-  kind: 'request' | 'complaint';
-  title_id: string;
-  status: string;
-  committee: string;
-  created_at: unknown;
-  deadline_kind: unknown;
-  deadline_days: unknown;
-  deadline_unit: unknown;
-  deadline_from: unknown;
-  due_at: unknown;
-  decision_note: string | null;
-  rated: unknown;
-}
+const caseColumns = z.object({
+  id: col.text,
+  ref: col.text,
+  kind: z.enum(['request', 'complaint']),
+  title_id: col.text,
+  status: col.text,
+  committee: col.text,
+  created_at: col.date,
+  // Read as stored; the domain's ruleFromColumns checks them.
+  deadline_kind: z.unknown(),
+  deadline_days: z.unknown(),
+  deadline_unit: z.unknown(),
+  deadline_from: z.unknown(),
+  due_at: col.dateOrNull,
+  decision_note: col.textOrNull,
+  rated: col.int,
+});
+type CaseRow = z.output<typeof caseColumns>;
+
+const historyColumns = z.object({
+  request_id: col.textOrNull,
+  complaint_id: col.textOrNull,
+  status: col.text,
+  at: col.date,
+  note: col.textOrNull,
+  actor: col.text,
+});
 
 const SELECT_REQUESTS = `SELECT r.id, r.ref, 'request' AS kind, r.type_id AS title_id, r.status, r.committee, r.created_at,
   r.deadline_kind, r.deadline_days, r.deadline_unit, r.deadline_from, r.due_at,
@@ -47,57 +60,73 @@ export class CaseRepository {
 
   /** The person's cases, newest first (at most 20). */
   async list(beneficiaryId: string): Promise<CaseSummary[]> {
-    const rows = await scoped(this.db).all<CaseRow>(
+    const rows = await scoped(this.db).all(
       `SELECT * FROM (${SELECT_REQUESTS} WHERE r.beneficiary_id = ? UNION ALL ${SELECT_COMPLAINTS} WHERE c.beneficiary_id = ?) u
         ORDER BY created_at DESC LIMIT 20`,
       [beneficiaryId, beneficiaryId],
     );
-    return Promise.all(rows.map((r) => this.toSummary(r)));
+    return this.toSummaries(parseRows(caseColumns, rows, 'cases of a person'));
   }
 
   /** One of the person's cases by reference, or null when unknown or someone else's. */
   async get(beneficiaryId: string, ref: string): Promise<CaseSummary | null> {
     const table = ref.startsWith('C') ? SELECT_COMPLAINTS : SELECT_REQUESTS;
     const alias = ref.startsWith('C') ? 'c' : 'r';
-    const row = await scoped(this.db).get<CaseRow>(`${table} WHERE ${alias}.ref = ? AND ${alias}.beneficiary_id = ?`, [
+    const row = await scoped(this.db).get(`${table} WHERE ${alias}.ref = ? AND ${alias}.beneficiary_id = ?`, [
       ref,
       beneficiaryId,
     ]);
-    return row ? this.toSummary(row) : null;
+    return row ? ((await this.toSummaries([parseRow(caseColumns, row, 'case by ref')]))[0] ?? null) : null;
   }
 
   /** An open request of this type, if the person has one. */
   async findOpenRequest(beneficiaryId: string, typeId: string): Promise<CaseSummary | null> {
     const placeholders = OPEN_REQUEST_STATUSES.map(() => '?').join(', ');
-    const row = await scoped(this.db).get<CaseRow>(
+    const row = await scoped(this.db).get(
       `${SELECT_REQUESTS} WHERE r.beneficiary_id = ? AND r.type_id = ? AND r.status IN (${placeholders}) ORDER BY r.created_at DESC LIMIT 1`,
       [beneficiaryId, typeId, ...OPEN_REQUEST_STATUSES],
     );
-    return row ? this.toSummary(row) : null;
+    return row ? ((await this.toSummaries([parseRow(caseColumns, row, 'open request')]))[0] ?? null) : null;
   }
 
-  private async toSummary(r: CaseRow): Promise<CaseSummary> {
-    const col = r.kind === 'request' ? 'request_id' : 'complaint_id';
-    const history = await scoped(this.db).all<{ status: string; at: unknown; note: string | null; actor: string }>(
-      `SELECT status, at, note, actor FROM status_events WHERE ${col} = ? ORDER BY at`,
-      [r.id],
+  /** The summaries of some cases, with their histories read in one query (not one per case). */
+  private async toSummaries(rows: CaseRow[]): Promise<CaseSummary[]> {
+    if (rows.length === 0) return [];
+    const requests = rows.filter((r) => r.kind === 'request').map((r) => r.id);
+    const complaints = rows.filter((r) => r.kind === 'complaint').map((r) => r.id);
+    const inList = (ids: string[]) => (ids.length ? ids.map(() => '?').join(', ') : 'NULL');
+    const events = parseRows(
+      historyColumns,
+      await scoped(this.db).all(
+        `SELECT request_id, complaint_id, status, at, note, actor FROM status_events
+          WHERE request_id IN (${inList(requests)}) OR complaint_id IN (${inList(complaints)}) ORDER BY at`,
+        [...requests, ...complaints],
+      ),
+      'case histories',
     );
+    const byCase = new Map<string, CaseSummary['history']>();
+    for (const h of events) {
+      const id = h.request_id ?? h.complaint_id ?? '';
+      const list = byCase.get(id) ?? [];
+      // Notes written by the person themselves (supplied information) are not shown back as decisions.
+      list.push({ status: h.status, at: h.at.toISOString(), ...(h.note && h.actor !== 'beneficiary' ? { note: h.note } : {}) });
+      byCase.set(id, list);
+    }
+    return rows.map((r) => this.toSummary(r, byCase.get(r.id) ?? []));
+  }
+
+  private toSummary(r: CaseRow, history: CaseSummary['history']): CaseSummary {
     const summary: CaseSummary = {
       ref: r.ref,
       kind: r.kind,
       title: this.title(r),
       status: r.status,
       committee: this.profile.committees.find((c) => c.id === r.committee)?.name ?? { ar: r.committee, en: r.committee },
-      createdAt: toIso(r.created_at) ?? '',
+      createdAt: r.created_at.toISOString(),
       deadline: ruleFromColumns(r.deadline_kind, r.deadline_days, r.deadline_unit, r.deadline_from),
-      dueAt: toIso(r.due_at),
-      // Notes written by the person themselves (supplied information) are not shown back as decisions.
-      history: history.map((h) => ({
-        status: h.status,
-        at: toIso(h.at) ?? '',
-        ...(h.note && h.actor !== 'beneficiary' ? { note: h.note } : {}),
-      })),
-      rated: Number(r.rated) > 0,
+      dueAt: r.due_at ? r.due_at.toISOString() : null,
+      history,
+      rated: r.rated > 0,
     };
     if (r.decision_note) summary.decisionNote = r.decision_note;
     return summary;
