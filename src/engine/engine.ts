@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { findPersonById } from '../db/beneficiaries.repository.js';
 import { type Db, type Stmt, UniqueViolation } from '../db/database.js';
 import { currentHandoff } from '../db/handoffs.repository.js';
+import { policyVersionStatements } from '../db/policy-version.js';
 import { loadTurn, outboundStatements, type StaffAlert, turnStatements } from '../db/turn-store.js';
 import type { Channel, FlowHandovers, FlowId, Reply } from '../domain/flow-contract.js';
 import type { Profile } from '../domain/profile.js';
@@ -167,6 +168,7 @@ export class Engine {
         closeHandoff: outcome.closeHandoff,
         staffAlerts,
       }),
+      ...policyVersionStatements(outcome.effects, this.o.profile),
       ...extraStatements,
     ]);
     // The web chat reads committed messages itself: they count as sent now.
