@@ -42,6 +42,11 @@ export interface MenuInput extends BaseFlowInput {
   greeting?: string;
   /** A free-text message to route right away (a first message such as "ابغى اقدم على مساعدة"). */
   text?: string;
+  /**
+   * False when the association's policy has no complaint procedure (seeds 000, 001, 003; issue 12):
+   * the menu offers no complaint dialogue and a complaint goes to a person.
+   */
+  complaints?: boolean;
 }
 
 /** How the engine's router classified a text. */
@@ -62,6 +67,11 @@ const MENU_CHOICES = [
   { id: 'human', key: 'menu:option.human' },
   { id: 'language', key: 'menu:option.language' },
 ];
+
+/** The menu's options: without a complaint procedure (issue 12), no complaint option. */
+function menuChoices(input: { complaints?: boolean }) {
+  return input.complaints === false ? MENU_CHOICES.filter((c) => c.id !== 'complaint') : MENU_CHOICES;
+}
 
 const INTENT_TO_FLOW: Partial<Record<RouteResult['intent'], FlowId>> = {
   inquiry: 'inquiry',
@@ -128,11 +138,11 @@ const menuSetup = setup({
       context.input.consentVersion !== context.input.consent.version,
     isMenuChoice: ({ context }) => {
       const r = context.reading;
-      return r?.kind === 'choice' && MENU_CHOICES.some((m) => m.id === r.id);
+      return r?.kind === 'choice' && menuChoices(context.input).some((m) => m.id === r.id);
     },
   },
   actions: {
-    showMenu: emit({ type: 'reply', key: 'menu:menu', choices: MENU_CHOICES }),
+    showMenu: emit(({ context }) => ({ type: 'reply' as const, key: 'menu:menu', choices: menuChoices(context.input) })),
     // R6: the full notice the first time in this dialogue, then a short reminder with the buttons.
     askConsent: enqueueActions(({ context, enqueue }) => {
       enqueue.emit({
@@ -220,6 +230,12 @@ export const menuMachine = menuSetup.createMachine({
             actions: assign({ next: 'inquiry', nextInput: ({ context }) => ({ query: context.text ?? '' }), text: null }),
           },
           { guard: ({ event }) => event.output.intent === 'human', target: 'handoff' },
+          // Issue 12: no complaint procedure in the policy: a person hears the complaint.
+          {
+            guard: ({ context, event }) => event.output.intent === 'complaint' && context.input.complaints === false,
+            target: 'handoff',
+            actions: assign({ text: null }),
+          },
           {
             guard: ({ event }) => INTENT_TO_FLOW[event.output.intent] !== undefined,
             target: 'gate',

@@ -70,6 +70,7 @@ const DEFS: FlowDefs[] = [
       orgName: c.profile.name,
       consent: c.profile.consent,
       consentVersion: c.consentVersion,
+      complaints: c.profile.complaintCategories.length > 0,
       ...(typeof c.extra.text === 'string' ? { text: c.extra.text } : {}),
       ...(typeof c.extra.greeting === 'string' ? { greeting: c.extra.greeting } : {}),
     }),
