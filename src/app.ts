@@ -87,6 +87,9 @@ export interface AppOptions {
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? pino({ level: config.logLevel });
   const profile = loadProfile(config.profilePath);
+  // Issue 12: what the association must still supply (its policy does not say it); `profile check` lists it in Arabic.
+  if (profile.missing.length)
+    logger.warn({ profile: profile.id, missing: profile.missing.map((m) => m.path) }, 'profile: content to supply');
   const db = openDatabase(config.databaseUrl);
   const applied = await migrate(db);
   const read = readSide(config.databaseUrl);

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { z } from 'zod';
 
 /** The shipped default association profile. */
-export const DEFAULT_PROFILE = path.resolve(import.meta.dirname, 'profiles/social-support.json');
+/** The default association: the cooperative of seed 002 (its policy states a deadline, complaints and compensation). */
+export const DEFAULT_PROFILE = path.resolve(import.meta.dirname, 'profiles/002-safwa-cooperative.json');
 
 const onOff = z.enum(['on', 'off']);
 const url = z.string().url();

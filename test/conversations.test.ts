@@ -196,7 +196,7 @@ describe('returning after a long pause (R3a)', () => {
 
 describe('a second association (R12)', () => {
   it('runs the same dialogues from the cooperative profile: a compensation claim goes to its investigation committee (R4)', async () => {
-    const profile = path.resolve(import.meta.dirname, '../src/profiles/cooperative.json');
+    const profile = path.resolve(import.meta.dirname, '../src/profiles/002-safwa-cooperative.json');
     t = await startApp({ ORG_PROFILE: profile });
     const chat = new ChatClient(t.url);
     const hello = await chat.text('مرحبا');

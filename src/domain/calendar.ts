@@ -259,9 +259,11 @@ function minutesOf(hhmm: string): number {
 /**
  * The next moment the association is at work: `now` itself when it is inside working hours on a
  * working day, otherwise the start of working hours on the next working day (today if before the
- * start). Working hours are `start <= time < end` on the same day.
+ * start). Working hours are `start <= time < end` on the same day. Without working hours (a
+ * profile whose association has not supplied them, issue 12) no time is promised: `now`.
  */
-export function nextWorkingTime(now: Date, cal: WorkCalendar, hours: { start: string; end: string }): Date {
+export function nextWorkingTime(now: Date, cal: WorkCalendar, hours: { start: string; end: string } | undefined): Date {
+  if (!hours) return now;
   const start = minutesOf(hours.start);
   const end = minutesOf(hours.end);
   const p = zonedParts(now, cal.timezone);

@@ -10,10 +10,10 @@ import { Webhook } from 'standardwebhooks';
 import { expect } from 'vitest';
 import { mountBackOffice } from '../../src/api/back-office.js';
 import type { AppOptions } from '../../src/app.js';
-import { DEFAULT_PROFILE } from '../../src/config.js';
 import type { Db } from '../../src/db/database.js';
 import { createScheduler, type Scheduler } from '../../src/scheduler/scheduler.js';
 import { type ChatClient, said, startApp, type TestApp } from '../support/app.js';
+import { TEST_PROFILE } from '../support/profiles.js';
 
 /** The decisions secret of the tests, in its `whsec_` form. */
 export const SECRET = `whsec_${Buffer.from('back-office-test-secret-0123456789').toString('base64')}`;
@@ -40,14 +40,14 @@ const CHAT_OF: Record<string, string> = {
 };
 
 /**
- * The shipped profile with a staff chat per officer. `resumeAfterHours` is raised to a month: the
+ * The test profile (test/support/profiles.ts) with a staff chat per officer. `resumeAfterHours` is raised to a month: the
  * engine measures "a long pause" from the person's last message, not from the bot's own prompt, so
  * a person answering a rating prompt (or a request for information) days after they last wrote is
  * first asked "continue or start over?". test/scheduler/scheduler.test.ts shows it with the shipped
  * value (an expected failure until src/engine/session.ts counts a dialogue the bot started).
  */
 export function writeTestProfile(dir: string, patch: (p: Record<string, unknown>) => void = () => {}): string {
-  const p = JSON.parse(readFileSync(DEFAULT_PROFILE, 'utf8')) as Record<string, unknown> & {
+  const p = JSON.parse(readFileSync(TEST_PROFILE, 'utf8')) as Record<string, unknown> & {
     officers: { id: string; telegramChatId?: string }[];
   };
   for (const o of p.officers) {

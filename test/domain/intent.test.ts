@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type Intent, routeIntent } from '../../src/domain/intent.js';
 import { loadProfile } from '../../src/domain/profile.js';
 import { createFaqIndex, FAQ_CONFIDENCE_THRESHOLD, type FaqIndex } from '../../src/domain/search.js';
+import { TEST_PROFILE } from '../support/profiles.js';
 
 const labelled = JSON.parse(readFileSync(new URL('../fixtures/intents.json', import.meta.url), 'utf8')) as {
   text: string;
@@ -12,7 +13,7 @@ const labelled = JSON.parse(readFileSync(new URL('../fixtures/intents.json', imp
 
 let faq: FaqIndex;
 beforeAll(() => {
-  faq = createFaqIndex(loadProfile(fileURLToPath(new URL('../../src/profiles/social-support.json', import.meta.url))));
+  faq = createFaqIndex(loadProfile(TEST_PROFILE));
 });
 
 describe('routeIntent on labelled first messages', () => {

@@ -1,9 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_PROFILE } from '../../src/config.js';
 import { loadProfile, type Profile, ProfileError, parseProfile } from '../../src/domain/profile.js';
+import { shippedProfile, TEST_PROFILE } from '../support/profiles.js';
 
-const profilePath = (name: string) => fileURLToPath(new URL(`../../src/profiles/${name}.json`, import.meta.url));
+const SHIPPED = [
+  '000-iffah-social-support',
+  '001-quran-circles',
+  '002-safwa-cooperative',
+  '003-sidr-wild-trees',
+  '004-aamen-crisis-management',
+];
 
 /** The parts of the raw JSON the tests break. */
 interface RawProfile {
@@ -12,11 +20,11 @@ interface RawProfile {
   workingHours: { start: string };
   complaintCategories: { committee: string }[];
 }
-const rawProfile = (name: string) => JSON.parse(readFileSync(profilePath(name), 'utf8')) as RawProfile;
+const rawProfile = () => JSON.parse(readFileSync(TEST_PROFILE, 'utf8')) as RawProfile;
 
-/** Parses a mutated copy of the default profile and returns the error message. */
+/** Parses a mutated copy of the test profile and returns the error message. */
 function errorOf(mutate: (p: RawProfile) => void): string {
-  const raw = rawProfile('social-support');
+  const raw = rawProfile();
   mutate(raw);
   try {
     parseProfile(raw, 'broken.json');
@@ -28,28 +36,35 @@ function errorOf(mutate: (p: RawProfile) => void): string {
 }
 
 describe('shipped profiles', () => {
-  it.each(['social-support', 'cooperative'])('given %s.json, when loaded, then it passes the schema', (name) => {
-    const p = loadProfile(profilePath(name));
+  it.each(SHIPPED)('given %s.json, when loaded, then it passes the schema', (name) => {
+    const p = loadProfile(shippedProfile(name));
     expect(p.languages).toEqual(['ar', 'en']);
-    expect(p.complaintCategories.map((c) => c.id)).toEqual(['service', 'staff', 'delay', 'technical', 'compensation']);
-    // R4: only the compensation category asks for harm and amount
-    expect(p.complaintCategories.filter((c) => c.compensation).map((c) => c.id)).toEqual(['compensation']);
+    expect(p.policy?.seed.slice(0, 3)).toBe(name.slice(0, 3));
     expect(p.rating.questions.length).toBeGreaterThan(0);
   });
 
-  it('given two associations, when loaded, then they differ in committees, SLA and services (R12)', () => {
-    const a = loadProfile(profilePath('social-support'));
-    const b = loadProfile(profilePath('cooperative'));
-    expect(a.id).not.toBe(b.id);
-    expect(a.name.ar).not.toBe(b.name.ar);
-    expect(a.requestTypes.map((t) => t.id)).not.toEqual(b.requestTypes.map((t) => t.id));
-    expect(b.requestTypes.length).toBeGreaterThanOrEqual(2);
-    expect(b.faq.length).toBeGreaterThanOrEqual(12);
+  it('given the default, then it is the cooperative of seed 002', () => {
+    expect(loadProfile(DEFAULT_PROFILE).id).toBe('safwa_cooperative');
+  });
+
+  it('given the five associations, when loaded, then each has its own name, committees and services (R12)', () => {
+    const all = SHIPPED.map((n) => loadProfile(shippedProfile(n)));
+    expect(new Set(all.map((p) => p.id)).size).toBe(5);
+    expect(new Set(all.map((p) => p.name.ar)).size).toBe(5);
+    expect(new Set(all.map((p) => p.requestTypes.map((t) => t.id).join())).size).toBe(5);
+  });
+
+  it('given only seeds 002 and 004 speak of complaints, then only their profiles have complaint kinds (R4, R5)', () => {
+    const kinds = SHIPPED.map((n) => loadProfile(shippedProfile(n)).complaintCategories.map((c) => c.id));
+    expect(kinds).toEqual([[], [], ['complaint', 'technical', 'compensation'], [], ['feedback']]);
+    // R4: only 002's compensation category asks for harm and amount
+    const coop = loadProfile(shippedProfile('002-safwa-cooperative'));
+    expect(coop.complaintCategories.filter((c) => c.compensation).map((c) => c.id)).toEqual(['compensation']);
   });
 });
 
-describe('default profile (social support, seed 000)', () => {
-  const p: Profile = loadProfile(profilePath('social-support'));
+describe('the test profile (a composite of seeds 000, 002 and 004; test/support/profiles.ts)', () => {
+  const p: Profile = loadProfile(TEST_PROFILE);
 
   it('offers at least four request types and 25 FAQ entries', () => {
     expect(p.requestTypes.length).toBeGreaterThanOrEqual(4);

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadProfile } from '../../src/domain/profile.js';
 import {
@@ -9,8 +8,8 @@ import {
   type FaqIndex,
   POLICY_ID_PREFIX,
 } from '../../src/domain/search.js';
+import { shippedProfile, TEST_PROFILE } from '../support/profiles.js';
 
-const profilePath = (name: string) => fileURLToPath(new URL(`../../src/profiles/${name}.json`, import.meta.url));
 const questions = JSON.parse(readFileSync(new URL('../fixtures/faq-questions.json', import.meta.url), 'utf8')) as {
   text: string;
   faqId: string;
@@ -18,14 +17,14 @@ const questions = JSON.parse(readFileSync(new URL('../fixtures/faq-questions.jso
 
 const top = (ix: FaqIndex, q: string) => ix.search(q, /[\u0600-\u06FF]/.test(q) ? 'ar' : 'en', 3)[0];
 
-describe('FAQ search on the default profile', () => {
+describe('FAQ search on the test profile', () => {
   let ix: FaqIndex;
   beforeAll(() => {
-    ix = createFaqIndex(loadProfile(profilePath('social-support')));
+    ix = createFaqIndex(loadProfile(TEST_PROFILE));
   });
 
   it('given the labelled beneficiary questions, then the right entry comes first for at least 85%', () => {
-    const ids = new Set(loadProfile(profilePath('social-support')).faq.map((f) => f.id));
+    const ids = new Set(loadProfile(TEST_PROFILE).faq.map((f) => f.id));
     expect(questions.length).toBeGreaterThanOrEqual(60);
     let correct = 0;
     const misses: string[] = [];
@@ -108,11 +107,11 @@ describe('FAQ search on the default profile', () => {
 });
 
 describe('FAQ search on another association (R12)', () => {
-  it('given the cooperative profile, then its own answers come back (15 working days)', () => {
-    const ix = createFaqIndex(loadProfile(profilePath('cooperative')));
+  it('given the cooperative profile (seed 002), then its own answers come back (15 working days)', () => {
+    const ix = createFaqIndex(loadProfile(shippedProfile('002-safwa-cooperative')));
     const hit = top(ix, 'كم يوم ياخذ الطلب');
     expect(hit?.id).toBe('response_time');
-    expect(hit?.answer.ar).toContain('15 يوم عمل');
+    expect(hit?.answer.ar).toContain('\u2068١٥\u2069 يوم عمل من تاريخ اكتمال الطلب');
     expect(top(ix, 'can I claim compensation')?.id).toBe('compensation');
   });
 });

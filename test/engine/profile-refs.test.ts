@@ -3,8 +3,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProfile } from '../../src/domain/profile.js';
 import { ProfileRefs } from '../../src/engine/profile-refs.js';
+import { TEST_PROFILE } from '../support/profiles.js';
 
-const profile = loadProfile(path.resolve(import.meta.dirname, '../../src/profiles/social-support.json'));
+const profile = loadProfile(TEST_PROFILE);
 
 describe('profile references in snapshots', () => {
   it('replaces parts of the profile by markers and puts them back', () => {

@@ -1,14 +1,14 @@
 /** Decision notifications and staff alerts: every decision has its text in both languages. */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PROFILE } from '../../src/config.js';
 import { decisionsOf } from '../../src/domain/case-lifecycle.js';
 import { loadProfile } from '../../src/domain/profile.js';
 import { Translator } from '../../src/i18n.js';
 import { decisionText, lowRatingAlert, slaAlert } from '../../src/notify/messages.js';
 import { caseCategory, managementOf, officerFor } from '../../src/notify/recipients.js';
+import { TEST_PROFILE } from '../support/profiles.js';
 
 const t = new Translator();
-const profile = loadProfile(DEFAULT_PROFILE);
+const profile = loadProfile(TEST_PROFILE);
 const title = { ar: 'التطوع', en: 'Volunteering' };
 
 describe('decision notifications', () => {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { type App, type AppOptions, createApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { TEST_PROFILE } from './profiles.js';
 
 /** A started app and what a test needs around it. */
 export interface TestApp {
@@ -14,11 +15,17 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Starts the app; `env` overrides the defaults. */
+/** Starts the app with the test profile (./profiles.ts); `env` overrides the defaults. */
 export async function startApp(env: Record<string, string> = {}, options: AppOptions = {}): Promise<TestApp> {
   const own = !env.DATABASE_URL;
   const dir = own ? mkdtempSync(path.join(tmpdir(), 'bot-test-')) : path.dirname(env.DATABASE_URL?.replace(/^file:/, '') ?? '.');
-  const config = loadConfig({ PORT: '0', DATABASE_URL: `file:${path.join(dir, 'bot.db')}`, LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({
+    PORT: '0',
+    DATABASE_URL: `file:${path.join(dir, 'bot.db')}`,
+    LOG_LEVEL: 'silent',
+    ORG_PROFILE: TEST_PROFILE,
+    ...env,
+  });
   const app = await createApp(config, { logger: pino({ level: 'silent' }), ...options });
   const port = await app.start();
   return {

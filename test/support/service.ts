@@ -1,6 +1,7 @@
 /** Runs the service as an operator does (`src/main.ts` in a child process) for process-level tests. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import { TEST_PROFILE } from './profiles.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -14,7 +15,7 @@ export interface ServiceProcess {
 export function startService(env: Record<string, string>): Promise<ServiceProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ORG_PROFILE: TEST_PROFILE, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {

@@ -13,10 +13,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SendError } from '../../../src/channels/channel.js';
 import type { ChannelDeps, ChannelModule } from '../../../src/channels/module.js';
 import { createWhatsappCloudChannel } from '../../../src/channels/whatsapp-cloud/cloud.channel.js';
-import { DEFAULT_PROFILE } from '../../../src/config.js';
 import { outboxStatement } from '../../../src/db/turn-store.js';
 import { Inbox } from '../../../src/inbox/inbox.js';
 import { startApp, type TestApp } from '../../support/app.js';
+import { TEST_PROFILE } from '../../support/profiles.js';
 import { COMPLAINT, type DialoguePerson, JPEG, NATIONAL_ID, NEW_REQUEST, play, type Say, waitFor } from './dialogues.js';
 import { envelope, FakeGraph, inbound, postWebhook, type SentMessage, sign, textOf } from './fake-graph.js';
 
@@ -35,7 +35,7 @@ let offsetMs = 0;
 
 beforeAll(async () => {
   graph = await FakeGraph.start(TOKEN, PHONE_ID);
-  const profile = JSON.parse(readFileSync(DEFAULT_PROFILE, 'utf8')) as Record<string, unknown>;
+  const profile = JSON.parse(readFileSync(TEST_PROFILE, 'utf8')) as Record<string, unknown>;
   const profilePath = path.join(tmpdir(), `wa-cloud-profile-${process.pid}-${Date.now()}.json`);
   writeFileSync(profilePath, JSON.stringify({ ...profile, whatsappTemplates: { notification: TEMPLATE } }));
   try {
