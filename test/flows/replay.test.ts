@@ -16,10 +16,11 @@ import { statusMachine } from '../../flows/status.machine.js';
 import type { CaseSummary, FaqHit, UserInput } from '../../flows/types.js';
 import { loadProfile } from '../../src/domain/profile.js';
 import { nationalIdCheckDigit } from '../../src/domain/validators.js';
+import { TEST_PROFILE } from '../support/profiles.js';
 import { choice, startFlow, text } from './harness.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const profile = loadProfile(path.join(root, 'src/profiles/social-support.json'));
+const profile = loadProfile(TEST_PROFILE);
 const calendar = { workingDays: profile.workingDays, holidays: profile.holidays, timezone: profile.timezone };
 const base = { beneficiaryId: 'b-1', lang: 'ar' as const };
 const VALID_ID = `100000000${nationalIdCheckDigit('100000000')}`;
