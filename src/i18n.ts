@@ -92,8 +92,11 @@ const FSI = '\u2068';
 const PDI = '\u2069';
 const ARABIC_DIGITS = '٠١٢٣٤٥٦٧٨٩';
 const NUMBER_LIKE = /^[+-]?[\d٠-٩][\d٠-٩\s.,٬٫/:-]*$/u;
-/** References ('R-7KQ3-M9XD'), IBANs ('SA03 8000 …') and other Latin codes with digits. */
-const CODE_LIKE = /^(?=.*\d)[A-Z0-9][A-Z0-9\s-]{3,40}$/;
+/**
+ * References ('R-7KQ3-M9XD', also 'R-ABCD-EFGH' without a digit), IBANs ('SA03 8000 …') and other
+ * Latin codes with a digit or a dash.
+ */
+const CODE_LIKE = /^(?=.*[\d-])[A-Z0-9][A-Z0-9\s-]{3,40}$/;
 
 /**
  * Issue 11: in Arabic, a number is written in Arabic-Indic digits («١٬٢٠٠٫٥٠») and every number,

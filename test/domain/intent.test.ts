@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Intent, routeIntent } from '../../src/domain/intent.js';
 import { loadProfile } from '../../src/domain/profile.js';

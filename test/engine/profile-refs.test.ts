@@ -1,5 +1,4 @@
 /** Persisted snapshots refer to the profile instead of copying it, and restore its current parts. */
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadProfile } from '../../src/domain/profile.js';
 import { ProfileRefs } from '../../src/engine/profile-refs.js';

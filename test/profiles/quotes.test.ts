@@ -3,15 +3,33 @@
  * quote it carries is found verbatim (up to white space) in that seed, every part that speaks to a
  * beneficiary carries quotes, and no profile text states a number of days its quotes do not.
  */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dayCounts, foldSpace, quotesOf, readSeed, SEEDS_DIR, shippedProfiles, statementsOf } from './seed-text.js';
+import {
+  COPIED_SEEDS_DIR,
+  dayCounts,
+  foldSpace,
+  quotesOf,
+  readSeed,
+  SEEDS_DIR,
+  SHARED_SEEDS_DIR,
+  shippedProfiles,
+  statementsOf,
+} from './seed-text.js';
 
 const profiles = shippedProfiles();
 
 describe('the seeds folder', () => {
-  it('is beside the repository (../shared/seeds)', () => {
+  it('is found (../shared/seeds, or its committed copy)', () => {
     // Fails with the path it looked in, rather than passing vacuously.
     expect(() => readSeed('README.md'), SEEDS_DIR).not.toThrow();
+  });
+  it.skipIf(!existsSync(SHARED_SEEDS_DIR))('has a committed copy identical to ../shared/seeds', () => {
+    const files = readdirSync(SHARED_SEEDS_DIR).sort();
+    expect(readdirSync(COPIED_SEEDS_DIR).sort()).toEqual(files);
+    for (const f of files)
+      expect(readFileSync(path.join(COPIED_SEEDS_DIR, f), 'utf8'), f).toBe(readFileSync(path.join(SHARED_SEEDS_DIR, f), 'utf8'));
   });
 });
 

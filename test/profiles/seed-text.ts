@@ -7,14 +7,21 @@ import path from 'node:path';
 
 /** The repository root (this file is test/profiles/seed-text.ts). */
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
-/** The seed policies: ../shared/seeds from the repository root (works from /work/main and a worktree). */
-export const SEEDS_DIR = path.resolve(REPO_ROOT, '../shared/seeds');
+/** The seed policies as shared beside the repository (../shared/seeds from its root). */
+export const SHARED_SEEDS_DIR = path.resolve(REPO_ROOT, '../shared/seeds');
+/**
+ * A committed copy of the same files, so that a clone checked out anywhere (CI) still checks the
+ * quotes; where the shared folder is present, a test proves the copy is identical to it.
+ */
+export const COPIED_SEEDS_DIR = path.join(REPO_ROOT, 'test/fixtures/seeds');
+/** The seeds the tests read: the shared folder when it is beside the repository, else the copy. */
+export const SEEDS_DIR = existsSync(SHARED_SEEDS_DIR) ? SHARED_SEEDS_DIR : COPIED_SEEDS_DIR;
 export const PROFILES_DIR = path.join(REPO_ROOT, 'src/profiles');
 
 /** Reads a seed file, failing with a clear message when the seeds folder is not beside the repository. */
 export function readSeed(file: string): string {
   if (!existsSync(SEEDS_DIR))
-    throw new Error(`the seed policies are not at ${SEEDS_DIR} (expected ../shared/seeds beside the repository root)`);
+    throw new Error(`the seed policies are not at ${SEEDS_DIR} (../shared/seeds or test/fixtures/seeds)`);
   const p = path.join(SEEDS_DIR, file);
   if (!existsSync(p)) throw new Error(`seed file ${file} named by a profile is not in ${SEEDS_DIR}`);
   return readFileSync(p, 'utf8');
