@@ -5,6 +5,7 @@
  * {@link DecisionService}, so the person is told in the same way and in the same transaction.
  */
 import { randomUUID } from 'node:crypto';
+import { auditStatement } from '../db/audit.repository.js';
 import type { Db } from '../db/database.js';
 import { type CaseRecord, StaffCasesRepository } from '../db/staff-cases.repository.js';
 import { allowedDecisions } from '../domain/case-lifecycle.js';
@@ -13,7 +14,6 @@ import type { DecisionOutcome, DecisionService } from '../notify/decisions.js';
 import type { Decision } from '../notify/messages.js';
 import { type CaseScope, caseCategory } from './access.js';
 import { type StaffAccount, staffIdOf } from './accounts.js';
-import { auditStatement } from './staff-audit.js';
 
 /** A document of a case: where it came from and its storage key. */
 export interface CaseDocument {

@@ -8,6 +8,7 @@
  */
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
+import { audit, type StaffAction } from '../db/audit.repository.js';
 import type { Db } from '../db/database.js';
 import { ComplaintAlertsRepository } from '../db/staff-cases.repository.js';
 import { CASE_STATUSES } from '../domain/case-lifecycle.js';
@@ -34,7 +35,6 @@ import {
 } from './console.views.js';
 import { type ConversationItem, type HandoffRefusal, HandoffService } from './handoff.service.js';
 import { satisfactionFigures } from './satisfaction.js';
-import { audit, type StaffAction } from './staff-audit.js';
 
 /** What the console needs from the service. */
 export interface StaffRouterDeps {

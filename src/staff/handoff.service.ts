@@ -9,13 +9,13 @@
  * nobody claimed may be handed back by anyone (e.g. a person asked for staff by mistake).
  */
 
+import { auditStatement, auditStatementIf } from '../db/audit.repository.js';
 import { type Db, toDate } from '../db/database.js';
 import { StaffAccountsRepository } from '../db/staff-accounts.repository.js';
 import type { Channel } from '../domain/flow-contract.js';
 import { parseSummary } from '../engine/alert-text.js';
 import type { Engine } from '../engine/engine.js';
 import { staffIdOf } from './accounts.js';
-import { auditStatement, auditStatementIf } from './staff-audit.js';
 
 /** Status of a handoff row. */
 export type HandoffStatus = 'open' | 'claimed' | 'closed';

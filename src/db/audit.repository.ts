@@ -1,11 +1,11 @@
 /**
- * The staff audit trail (R6: access control and accountability): one `staff_audit` row per staff
+ * The staff audit trail, its one repository (R6: access control and accountability): one `staff_audit` row per staff
  * action — signing in to the console, claiming a handoff, replying, handing back. Rows name the
  * staff member by an id (`tg:<telegram user id>` or `web:<employee number>`), never by name, and
  * carry no message text.
  */
 import { randomUUID } from 'node:crypto';
-import type { Db, SqlValue, Stmt } from '../db/database.js';
+import type { Db, SqlValue, Stmt } from './database.js';
 
 /** The actions the audit records. */
 export type StaffAction =
