@@ -5,7 +5,6 @@
  * and compensation steps), with `Authorization: Bearer <API_TOKEN>`. 401 without the token, 404
  * for an unknown reference, 400 for a bad query, 503 when API_TOKEN is not configured.
  */
-import { timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -16,6 +15,7 @@ import { isOverdue, ruleFromColumns } from '../domain/deadline.js';
 import type { Profile } from '../domain/profile.js';
 import { normalizeReference } from '../domain/reference.js';
 import { caseTitle, committeeName } from '../notify/recipients.js';
+import { authorised, parseJson } from './read-api.js';
 import { MAX_PAGE_SIZE } from './requests.routes.js';
 
 const listQuery = z
@@ -58,31 +58,6 @@ function summary(p: Profile, r: ComplaintListItem, now: Date) {
   };
 }
 
-function parseJson(text: string | null): unknown {
-  if (text === null) return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-/** Bearer-token check in constant time (as the requests API); answers 503/401 itself. */
-function authorised(token: string | undefined, req: Request, res: Response): boolean {
-  if (!token) {
-    res.status(503).json({ error: 'the complaints API is not configured (API_TOKEN)' });
-    return false;
-  }
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-  const given = Buffer.from(m?.[1] ?? '');
-  const expected = Buffer.from(token);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'missing or invalid bearer token' });
-    return false;
-  }
-  return true;
-}
-
 /** The routes of the complaints API. */
 export function complaintsRouter(deps: ComplaintsRouteDeps): Router {
   const now = deps.clock ?? (() => new Date());
@@ -94,7 +69,7 @@ export function complaintsRouter(deps: ComplaintsRouteDeps): Router {
   };
 
   router.get('/api/v1/complaints', async (req, res) => {
-    if (!authorised(deps.apiToken, req, res)) return;
+    if (!authorised('complaints', deps.apiToken, req, res)) return;
     const q = listQuery.safeParse(req.query);
     if (!q.success) {
       res
@@ -112,7 +87,7 @@ export function complaintsRouter(deps: ComplaintsRouteDeps): Router {
   });
 
   router.get('/api/v1/complaints/:ref', async (req, res) => {
-    if (!authorised(deps.apiToken, req, res)) return;
+    if (!authorised('complaints', deps.apiToken, req, res)) return;
     const ref = normalizeReference(String(req.params.ref));
     try {
       const row = ref?.startsWith('C-') ? await findComplaint(await deps.read(), ref) : null;

@@ -4,7 +4,6 @@
  * requests, newest first), with `Authorization: Bearer <API_TOKEN>`. 401 without the token, 404 for
  * an unknown reference, 503 when API_TOKEN is not configured.
  */
-import { timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -15,6 +14,7 @@ import { isOverdue, ruleFromColumns } from '../domain/deadline.js';
 import type { Profile } from '../domain/profile.js';
 import { normalizeReference } from '../domain/reference.js';
 import { caseTitle, committeeName } from '../notify/recipients.js';
+import { authorised, parseJson } from './read-api.js';
 
 /** Largest page. */
 export const MAX_PAGE_SIZE = 100;
@@ -61,31 +61,6 @@ function summary(p: Profile, r: RequestListItem, now: Date) {
   };
 }
 
-function parseJson(text: string | null): unknown {
-  if (text === null) return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-/** Bearer-token check in constant time; answers 503/401 itself and returns false when refused. */
-function authorised(token: string | undefined, req: Request, res: Response): boolean {
-  if (!token) {
-    res.status(503).json({ error: 'the requests API is not configured (API_TOKEN)' });
-    return false;
-  }
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-  const given = Buffer.from(m?.[1] ?? '');
-  const expected = Buffer.from(token);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'missing or invalid bearer token' });
-    return false;
-  }
-  return true;
-}
-
 /** The routes of the requests API. */
 export function requestsRouter(deps: RequestsRouteDeps): Router {
   const router = express.Router();
@@ -97,7 +72,7 @@ export function requestsRouter(deps: RequestsRouteDeps): Router {
   };
 
   router.get('/api/v1/requests', async (req, res) => {
-    if (!authorised(deps.apiToken, req, res)) return;
+    if (!authorised('requests', deps.apiToken, req, res)) return;
     const q = listQuery.safeParse(req.query);
     if (!q.success) {
       res
@@ -115,7 +90,7 @@ export function requestsRouter(deps: RequestsRouteDeps): Router {
   });
 
   router.get('/api/v1/requests/:ref', async (req, res) => {
-    if (!authorised(deps.apiToken, req, res)) return;
+    if (!authorised('requests', deps.apiToken, req, res)) return;
     const ref = normalizeReference(String(req.params.ref));
     try {
       const row = ref?.startsWith('R-') ? await findRequest(await deps.read(), ref) : null;
