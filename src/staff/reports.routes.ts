@@ -98,9 +98,9 @@ export function reportRoutes(router: Router, kit: ConsoleKit): void {
     const rep = r.reports;
     const sat = (rows: Reports['byMonth']) => rows.map((x) => [x.label, x.count, x.average, x.csat]);
     const tables: Record<(typeof REPORT_NAMES)[number], [string[], (string | number | null)[][]]> = {
-      months: [[h('month'), h('count'), h('average'), h('csat')], sat(rep.byMonth)],
-      services: [[h('service'), h('count'), h('average'), h('csat')], sat(rep.byService)],
-      questions: [[h('question'), h('count'), h('average'), h('csat')], sat(rep.byQuestion)],
+      months: [[h('month'), h('count'), h('rating'), h('csat')], sat(rep.byMonth)],
+      services: [[h('service'), h('count'), h('rating'), h('csat')], sat(rep.byService)],
+      questions: [[h('question'), h('count'), h('rating'), h('csat')], sat(rep.byQuestion)],
       committees: [
         [h('committee'), h('bound'), h('onTime'), h('late'), h('overdueOpen'), h('beforeMinimum'), h('open')],
         rep.committees.map((c) => [c.label, c.bound, c.onTime, c.late, c.overdueOpen, c.beforeMinimum, c.open]),

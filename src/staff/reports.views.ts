@@ -40,7 +40,7 @@ export function reportsPage(ctx: ViewContext, r: Reports, period: { from: string
     return html`<div class="chart-box"><canvas id="${spec.id}" role="img" aria-label="${spec.datasets.map((d) => d.label).join(' / ')}"></canvas></div>`;
   };
   const satTable = (rows: SatisfactionRow[], first: string) =>
-    html`<table><thead><tr><th>${tr(ctx, `col.${first}`)}</th><th>${tr(ctx, 'col.count')}</th><th>${tr(ctx, 'col.average')}</th><th>${tr(ctx, 'col.csat')}</th></tr></thead><tbody>${rows.map(
+    html`<table><thead><tr><th>${tr(ctx, `col.${first}`)}</th><th>${tr(ctx, 'col.count')}</th><th>${tr(ctx, 'col.rating')}</th><th>${tr(ctx, 'col.csat')}</th></tr></thead><tbody>${rows.map(
       (x) =>
         html`<tr><td>${x.label}</td><td>${num(ctx, x.count, 0)}</td><td>${num(ctx, x.average, 2)}</td><td>${num(ctx, x.csat)}٪</td></tr>`,
     )}</tbody></table>`;
@@ -56,7 +56,7 @@ export function reportsPage(ctx: ViewContext, r: Reports, period: { from: string
   const services = section(
     'r-services',
     tr(ctx, 'services'),
-    html`${empty(r.byService)}${chart({ id: 'chart-services', type: 'bar', horizontal: true, labels: r.byService.map((x) => x.label), datasets: [{ label: tr(ctx, 'col.average'), data: r.byService.map((x) => x.average) }], max: 5 })}${satTable(r.byService, 'service')}${csv('services')}`,
+    html`${empty(r.byService)}${chart({ id: 'chart-services', type: 'bar', horizontal: true, labels: r.byService.map((x) => x.label), datasets: [{ label: tr(ctx, 'col.rating'), data: r.byService.map((x) => x.average) }], max: 5 })}${satTable(r.byService, 'service')}${csv('services')}`,
   );
   const questions = section(
     'r-questions',
