@@ -4,23 +4,10 @@
  * its details, history, rating and compensation steps (002 ثـ).
  */
 import type { ReadClient } from './prisma.js';
+import { CASE_LIST_COLUMNS } from './requests.read.js';
 
-const LIST_COLUMNS = {
-  ref: true,
-  category: true,
-  channel: true,
-  status: true,
-  committee: true,
-  decisionNote: true,
-  deadlineKind: true,
-  deadlineDays: true,
-  deadlineUnit: true,
-  deadlineFrom: true,
-  dueAt: true,
-  completedAt: true,
-  createdAt: true,
-  updatedAt: true,
-} as const;
+/** Columns of a complaint that the list shows. */
+const LIST_COLUMNS = { ...CASE_LIST_COLUMNS, category: true } as const;
 
 /** A page of complaints, newest first, optionally of one status. */
 export async function listComplaints(prisma: ReadClient, q: { status?: string | undefined; page: number; pageSize: number }) {

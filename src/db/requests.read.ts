@@ -5,10 +5,9 @@
  */
 import type { ReadClient } from './prisma.js';
 
-/** Columns of a request that the list shows (R6: no form answers in bulk). */
-const LIST_COLUMNS = {
+/** Columns every case (request or complaint) shows in a list (R6: no form answers in bulk). */
+export const CASE_LIST_COLUMNS = {
   ref: true,
-  typeId: true,
   channel: true,
   status: true,
   committee: true,
@@ -22,6 +21,9 @@ const LIST_COLUMNS = {
   createdAt: true,
   updatedAt: true,
 } as const;
+
+/** Columns of a request that the list shows. */
+const LIST_COLUMNS = { ...CASE_LIST_COLUMNS, typeId: true } as const;
 
 /** A page of requests, newest first, optionally of one status. */
 export async function listRequests(prisma: ReadClient, q: { status?: string | undefined; page: number; pageSize: number }) {
